@@ -1,0 +1,1 @@
+"""Customer churn prediction: data preparation, features, training and evaluation."""

@@ -1,0 +1,220 @@
+"""The ``mldebt`` command: ``check``, ``fix``, ``rules`` and ``rule``.
+
+Exit codes, for ``check`` and ``--fix`` alike: 0 no findings left, 1 findings left,
+2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from mldebt import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> None:
+    parser.add_argument(
+        "paths", nargs="*", default=["."], help="files or folders to lint (default: .)"
+    )
+    parser.add_argument("--select", type=_codes, action="extend", default=None,
+                        help="rules to run instead of the configured ones "
+                        "(codes, prefixes like MLD1, names or categories; comma-separated)")
+    parser.add_argument("--extend-select", type=_codes, action="extend", default=[],
+                        help="rules to run in addition to the selected ones")
+    parser.add_argument("--ignore", type=_codes, action="extend", default=[],
+                        help="rules to turn off")
+    parser.add_argument("--output-format", choices=("text", "json", "github"),
+                        default=os.environ.get("MLDEBT_OUTPUT_FORMAT", "text"),
+                        help="how findings are printed (default: text)")
+    if not fix_command:
+        parser.add_argument("--fix", action="store_true", help="apply safe fixes")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also show and, with --fix, apply unsafe fixes")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a diff instead of writing them")
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when findings remain (errors still exit 2)")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print counts per rule instead of each finding")
+    parser.add_argument("--config", metavar="FILE",
+                        help="use this TOML file instead of discovering pyproject.toml")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="worker processes for many files (default: one per CPU)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``mldebt`` command."""
+    parser = argparse.ArgumentParser(
+        prog="mldebt",
+        description="Find technical debt in machine-learning code.",
+    )
+    parser.add_argument("--version", action="version", version=f"mldebt {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser("check", help="lint files and folders")
+    _add_check_arguments(check, fix_command=False)
+    fix = commands.add_parser("fix", help="apply safe fixes (same as check --fix)")
+    _add_check_arguments(fix, fix_command=True)
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+    rule = commands.add_parser("rule", help="print a rule's documentation")
+    rule.add_argument("rule", nargs="?", help="a rule code or name, e.g. MLD101")
+    rule.add_argument("--all", action="store_true", help="print every rule's docs")
+    return parser
+
+
+def _error(message: str) -> int:
+    print(f"mldebt: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from mldebt.engine.config import CliOverrides, SettingsResolver
+    from mldebt.engine.discovery import collect_files
+    from mldebt.engine.linter import FixMode
+    from mldebt.engine.reporting import (
+        render_github,
+        render_json,
+        render_statistics,
+        render_text,
+        summary,
+    )
+    from mldebt.engine.runner import RunOptions, run
+
+    fix = bool(getattr(args, "fix", False)) or args.command == "fix"
+    mode: FixMode = "none"
+    if fix or args.diff:
+        mode = "unsafe" if args.unsafe_fixes else "safe"
+    cli = CliOverrides(
+        select=tuple(args.select) if args.select is not None else None,
+        extend_select=tuple(args.extend_select),
+        ignore=tuple(args.ignore),
+    )
+    resolver = SettingsResolver(cli, args.config)
+    resolver.default()  # validate the config even when no file is found
+    files = collect_files(args.paths, resolver)
+    options = RunOptions(fix_mode=mode, write=fix and not args.diff, diff=args.diff, jobs=args.jobs)
+    results = run(files, options)
+
+    findings = sorted(
+        (finding for result in results for finding in result.findings),
+        key=lambda finding: finding.sort_key,
+    )
+    fixed = sum(result.fixed for result in results)
+    errors = [error for result in results for error in result.errors]
+    for warning in (warning for result in results for warning in result.warnings):
+        print(f"mldebt: warning: {warning}", file=sys.stderr)
+    out = sys.stdout
+    if args.diff:
+        diffs = [result.diff for result in results if result.diff]
+        out.write("".join(diffs))
+    if args.output_format == "json":
+        out.write(render_json(findings))
+    elif args.output_format == "github":
+        out.write(render_github(findings))
+    elif args.statistics:
+        out.write(render_statistics(findings, args.unsafe_fixes))
+    else:
+        out.write(render_text(findings, args.unsafe_fixes))
+        if args.diff:
+            would = sum(1 for result in results if result.diff)
+            out.write(f"Would fix {would} file{'s' if would != 1 else ''}.\n" if would else "")
+        out.write(summary(findings, fixed, args.unsafe_fixes))
+    for error in errors:
+        print(f"mldebt: error: {error}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    pending_diff = args.diff and any(result.diff for result in results)
+    return EXIT_FINDINGS if findings or pending_diff else EXIT_CLEAN
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from mldebt.engine.registry import all_rules
+
+    rules = all_rules()
+    if args.output_format == "json":
+        data = [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "category": rule.category,
+                "fixable": rule.fixable(),
+                "default": rule.default_enabled,
+                "summary": rule.summary(),
+            }
+            for rule in rules
+        ]
+        print(json.dumps(data, indent=2))
+        return EXIT_CLEAN
+    name_width = max(len(rule.name) for rule in rules)
+    category_width = max(len(rule.category) for rule in rules)
+    print(f"{'code':<7} {'name':<{name_width}} {'category':<{category_width}} fix  default")
+    for rule in rules:
+        fix = "yes" if rule.fixable() else "no"
+        default = "on" if rule.default_enabled else "off"
+        print(
+            f"{rule.code:<7} {rule.name:<{name_width}} {rule.category:<{category_width}} "
+            f"{fix:<4} {default}"
+        )
+    return EXIT_CLEAN
+
+
+def _run_rule(args: argparse.Namespace) -> int:
+    from mldebt.engine.config import ConfigError, resolve_selector
+    from mldebt.engine.registry import all_rules, rules_by_key
+
+    if args.all:
+        print("\n".join(rule.documentation() for rule in all_rules()), end="")
+        return EXIT_CLEAN
+    if not args.rule:
+        return _error("rule: give a rule code or name (e.g. `mldebt rule MLD101`), or --all")
+    by_key = rules_by_key()
+    rule = by_key.get(args.rule) or by_key.get(args.rule.upper())
+    if rule is None:
+        try:
+            resolve_selector(args.rule, "rule")
+        except ConfigError as error:
+            return _error(str(error))
+        return _error(f"rule: '{args.rule}' names several rules; give one code or name")
+    print(rule.documentation(), end="")
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mldebt`` console script; returns the exit code."""
+    from mldebt.engine.config import ConfigError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code) if isinstance(exit_.code, int) else EXIT_ERROR
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.command in ("check", "fix"):
+            if args.jobs < 0:
+                return _error("--jobs must be 0 (one per CPU) or more")
+            return _run_check(args)
+        if args.command == "rules":
+            return _run_rules(args)
+        return _run_rule(args)
+    except ConfigError as error:
+        return _error(str(error))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # never a traceback for the user; say what broke
+        if os.environ.get("MLDEBT_DEBUG"):
+            raise
+        return _error(f"internal error: {type(error).__name__}: {error}")

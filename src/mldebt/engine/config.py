@@ -1,0 +1,335 @@
+"""``[tool.mldebt]`` configuration: discovery, validation and rule selection.
+
+A config is read once per ``pyproject.toml`` and once per process; files are matched
+to the nearest ``pyproject.toml`` above them that has a ``[tool.mldebt]`` table. CLI
+flags override what the file says. Every mistake is a ``ConfigError`` whose message
+names the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pathspec
+
+from mldebt.engine.registry import all_rules, rules_by_key
+from mldebt.engine.rule import CATEGORIES, Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mldebt_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "venv",
+    "__pypackages__",
+    "__pycache__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+)
+
+_KEYS = {
+    "select": "a list of rule codes, prefixes, names or categories",
+    "extend-select": "a list of rule codes, prefixes, names or categories",
+    "ignore": "a list of rule codes, prefixes, names or categories",
+    "per-file-ignores": "a table of glob -> list of rule selectors",
+    "exclude": "a list of glob patterns",
+    "extend-exclude": "a list of glob patterns",
+    "respect-gitignore": "a boolean",
+    "rules": "a table of [tool.mldebt.rules.<CODE or name>] option tables",
+}
+
+
+class ConfigError(Exception):
+    """A configuration or command-line mistake; the message is shown as is."""
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _selector_choices() -> list[str]:
+    rules = all_rules()
+    return ["ALL", *CATEGORIES, *(r.code for r in rules), *(r.name for r in rules)]
+
+
+def resolve_selector(selector: str, where: str) -> set[str]:
+    """The rule codes one selector names: ``ALL``, a code, a code prefix, a name or a
+    category slug. ``where`` is the place to name in the error message."""
+    rules = all_rules()
+    token = selector.strip()
+    if token.upper() == "ALL":
+        return {rule.code for rule in rules}
+    upper = token.upper()
+    if upper.startswith("MLD"):
+        matched = {rule.code for rule in rules if rule.code.startswith(upper)}
+        if matched:
+            return matched
+    by_key = rules_by_key()
+    if token in by_key:
+        return {by_key[token].code}
+    if token in CATEGORIES:
+        return {rule.code for rule in rules if rule.category == token}
+    hint = _did_you_mean(token, _selector_choices())
+    raise ConfigError(f"{where}: unknown rule selector '{selector}'{hint}")
+
+
+def _resolve_all(selectors: Sequence[str], where: str) -> set[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        codes |= resolve_selector(selector, where)
+    return codes
+
+
+@dataclass(frozen=True)
+class CliOverrides:
+    """Selection flags given on the command line; they win over the config file."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the engine needs to lint the files under one config file."""
+
+    root: str
+    config_path: str | None
+    selected: tuple[str, ...]
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+
+    @functools.cached_property
+    def _exclude_spec(self) -> pathspec.PathSpec:
+        return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
+
+    @functools.cached_property
+    def _ignore_specs(self) -> tuple[tuple[pathspec.PathSpec, frozenset[str]], ...]:
+        return tuple(
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
+            for pattern, codes in self.per_file_ignores
+        )
+
+    def relative(self, path: str) -> str:
+        """``path`` relative to the config's directory, for glob matching."""
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, self.root)
+        if relative.startswith(".."):
+            relative = absolute.lstrip(os.sep)
+        return relative.replace(os.sep, "/")
+
+    def is_excluded(self, path: str, is_dir: bool = False) -> bool:
+        """Whether ``exclude``/``extend-exclude`` match ``path`` or a folder above it."""
+        relative = self.relative(path)
+        if is_dir:
+            relative += "/"
+        return self._exclude_spec.match_file(relative)
+
+    def ignored_codes(self, path: str) -> frozenset[str]:
+        """Codes that ``per-file-ignores`` turns off for ``path``."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = self.relative(path)
+        codes: set[str] = set()
+        for spec, ignored in self._ignore_specs:
+            if spec.match_file(relative):
+                codes |= ignored
+        return frozenset(codes)
+
+
+def _expect_list(value: object, key: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: '{key}' must be {_KEYS.get(key, 'a list of strings')}")
+    return value
+
+
+def _validate_rule_options(
+    table: object, where: str
+) -> dict[str, dict[str, Any]]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'rules' must be {_KEYS['rules']}")
+    by_key = rules_by_key()
+    options: dict[str, dict[str, Any]] = {}
+    for key, values in table.items():
+        rule: type[Rule] | None = by_key.get(key) or by_key.get(key.upper())
+        if rule is None:
+            hint = _did_you_mean(key, by_key)
+            raise ConfigError(f"{where}: 'rules.{key}': no rule has this code or name{hint}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: 'rules.{key}' must be a table of options")
+        known = {option.name: option for option in rule.options}
+        for name, value in values.items():
+            option = known.get(name)
+            if option is None:
+                if known:
+                    hint = _did_you_mean(name, known) or f" (options: {', '.join(known)})"
+                else:
+                    hint = " (this rule has no options)"
+                raise ConfigError(f"{where}: 'rules.{key}.{name}': unknown option{hint}")
+            if not option.accepts(value):
+                raise ConfigError(
+                    f"{where}: 'rules.{key}.{name}' must be {option.type_name}, "
+                    f"got {type(value).__name__} {value!r}"
+                )
+            options.setdefault(rule.code, {})[name] = value
+    return options
+
+
+def _select(
+    table: Mapping[str, Any], where: str, cli: CliOverrides
+) -> tuple[str, ...]:
+    if cli.select is not None:
+        base = _resolve_all(cli.select, "--select")
+    elif "select" in table:
+        base = _resolve_all(_expect_list(table["select"], "select", where), f"{where}: 'select'")
+    else:
+        base = {rule.code for rule in all_rules() if rule.default_enabled}
+    base.add("MLD001")  # syntax errors are always reported unless ignored
+    if "extend-select" in table:
+        extra = _expect_list(table["extend-select"], "extend-select", where)
+        base |= _resolve_all(extra, f"{where}: 'extend-select'")
+    base |= _resolve_all(cli.extend_select, "--extend-select")
+    if "ignore" in table:
+        ignored = _expect_list(table["ignore"], "ignore", where)
+        base -= _resolve_all(ignored, f"{where}: 'ignore'")
+    base -= _resolve_all(cli.ignore, "--ignore")
+    return tuple(sorted(base))
+
+
+def settings_from_table(
+    table: Mapping[str, Any], root: str, config_path: str | None, cli: CliOverrides
+) -> Settings:
+    """Validate one ``[tool.mldebt]`` table and turn it into ``Settings``."""
+    where = config_path or "command line"
+    for key in table:
+        if key not in _KEYS:
+            raise ConfigError(f"{where}: [tool.mldebt] unknown key '{key}'{_did_you_mean(key, _KEYS)}")
+    per_file: list[tuple[str, frozenset[str]]] = []
+    raw_per_file = table.get("per-file-ignores", {})
+    if not isinstance(raw_per_file, dict):
+        raise ConfigError(f"{where}: 'per-file-ignores' must be {_KEYS['per-file-ignores']}")
+    for pattern, selectors in raw_per_file.items():
+        key = f"per-file-ignores.\"{pattern}\""
+        codes = _resolve_all(_expect_list(selectors, key, where), f"{where}: '{key}'")
+        per_file.append((pattern, frozenset(codes)))
+    respect = table.get("respect-gitignore", True)
+    if not isinstance(respect, bool):
+        raise ConfigError(f"{where}: 'respect-gitignore' must be a boolean")
+    exclude = tuple(_expect_list(table.get("exclude", list(DEFAULT_EXCLUDE)), "exclude", where))
+    extend = tuple(_expect_list(table.get("extend-exclude", []), "extend-exclude", where))
+    return Settings(
+        root=root,
+        config_path=config_path,
+        selected=_select(table, where, cli),
+        rule_options=_validate_rule_options(table.get("rules", {}), where),
+        per_file_ignores=tuple(per_file),
+        exclude=exclude,
+        extend_exclude=extend,
+        respect_gitignore=respect,
+    )
+
+
+def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
+    """The mldebt table of a TOML file, or None when a pyproject has none."""
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    tool = document.get("tool")
+    if isinstance(tool, dict) and "mldebt" in tool:
+        table = tool["mldebt"]
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.mldebt] must be a table")
+        return table
+    if require_tool_table:
+        return None
+    return document
+
+
+class SettingsResolver:
+    """Finds and caches the settings that apply to each directory."""
+
+    def __init__(self, cli: CliOverrides, config_file: str | None = None) -> None:
+        """Use ``config_file`` for every path if given, else discover per directory."""
+        self.cli = cli
+        self._by_dir: dict[str, Settings] = {}
+        self._by_config: dict[str | None, Settings] = {}
+        self._forced: Settings | None = None
+        if config_file is not None:
+            if not os.path.isfile(config_file):
+                raise ConfigError(f"{config_file}: config file not found")
+            table = read_table(config_file, require_tool_table=False) or {}
+            root = os.path.dirname(os.path.abspath(config_file))
+            self._forced = settings_from_table(table, root, config_file, cli)
+
+    def default(self) -> Settings:
+        """Settings for the current directory."""
+        return self.for_directory(os.getcwd())
+
+    def for_path(self, path: str) -> Settings:
+        """Settings for a file or directory."""
+        absolute = os.path.abspath(path)
+        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        return self.for_directory(directory)
+
+    def for_directory(self, directory: str) -> Settings:
+        """Settings from the nearest ``pyproject.toml`` with ``[tool.mldebt]``."""
+        if self._forced is not None:
+            return self._forced
+        cached = self._by_dir.get(directory)
+        if cached is not None:
+            return cached
+        candidate = os.path.join(directory, "pyproject.toml")
+        table = read_table(candidate, require_tool_table=True) if os.path.isfile(candidate) else None
+        if table is not None:
+            settings = self._by_config.get(candidate)
+            if settings is None:
+                settings = settings_from_table(table, directory, _display(candidate), self.cli)
+                self._by_config[candidate] = settings
+        else:
+            parent = os.path.dirname(directory)
+            if parent != directory:
+                settings = self.for_directory(parent)
+            else:
+                settings = self._by_config.get(None)
+                if settings is None:
+                    settings = settings_from_table({}, os.getcwd(), None, self.cli)
+                    self._by_config[None] = settings
+        self._by_dir[directory] = settings
+        return settings
+
+
+def _display(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

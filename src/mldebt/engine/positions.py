@@ -1,0 +1,98 @@
+"""Positions for the few nodes that were reported, from one code-generation pass.
+
+libcst's PositionProvider records a range for every node of the tree and updates a
+line/column pair on every token, which costs more than the parse itself. Only the
+nodes in a finding or a fix need a position, so this state records offsets for those
+nodes alone; the character offset is the length of the code generated so far, which
+is summed lazily and only when a wanted node is reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+
+@dataclass(frozen=True)
+class NodeSpan:
+    """Character offsets of a node: with its own whitespace, and the syntax alone."""
+
+    start: int  # first character the node generates (owned whitespace included)
+    end: int
+    syntax_start: int  # what a reader calls the node: no leading/trailing whitespace
+    syntax_end: int
+
+
+class _TargetedCodegenState(CodegenState):
+    """A codegen state that measures offsets of the wanted nodes only."""
+
+    def __init__(self, module: cst.Module, wanted: set[int]) -> None:
+        super().__init__(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+        )
+        self._wanted = wanted
+        self._counted_tokens = 0
+        self._offset = 0
+        self._open: dict[int, int] = {}
+        self._syntax: dict[int, tuple[int, int]] = {}
+        self.spans: dict[int, NodeSpan] = {}
+
+    def _current_offset(self) -> int:
+        tokens = self.tokens
+        count = len(tokens)
+        if count != self._counted_tokens:
+            self._offset += sum(map(len, tokens[self._counted_tokens : count]))
+            self._counted_tokens = count
+        return self._offset
+
+    def pop_trailing_newline(self) -> None:
+        # The module removes its final newline token after all nodes are generated;
+        # keep the running offset consistent if that token was already counted.
+        if self.tokens and self._counted_tokens == len(self.tokens):
+            self._offset -= len(self.tokens[-1])
+            self._counted_tokens -= 1
+        super().pop_trailing_newline()
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self._wanted:
+            self._open[id(node)] = self._current_offset()
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key in self._wanted and key in self._open:
+            start = self._open.pop(key)
+            end = self._current_offset()
+            syntax_start, syntax_end = self._syntax.get(key, (start, end))
+            self.spans[key] = NodeSpan(start, end, syntax_start, syntax_end)
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> Iterator[None]:
+        if id(node) not in self._wanted:
+            yield
+            return
+        start = self._current_offset()
+        try:
+            yield
+        finally:
+            self._syntax[id(node)] = (start, self._current_offset())
+
+
+def compute_spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, NodeSpan]:
+    """Offsets of ``nodes`` (keyed by ``id``) in the code ``module`` generates."""
+    wanted = {id(node) for node in nodes}
+    if not wanted:
+        return {}
+    state = _TargetedCodegenState(module, wanted)
+    module._codegen(state)
+    return state.spans

@@ -1,0 +1,117 @@
+"""Turn findings into text, JSON or GitHub annotations. Never re-parses anything."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+
+from mldebt.engine.findings import Finding
+from mldebt.engine.linter import FixMode
+
+OUTPUT_FORMATS = ("text", "json", "github")
+
+
+def display_path(path: str) -> str:
+    """``path`` relative to the current directory when it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _fixable(finding: Finding, mode: FixMode) -> bool:
+    fix = finding.fix
+    return fix is not None and (fix.applicability == "safe" or mode == "unsafe")
+
+
+def render_text(findings: Sequence[Finding], unsafe_shown: bool) -> str:
+    """``path:line:col: CODE [*] message`` per finding (``[*]``: ``--fix`` can fix it)."""
+    mode: FixMode = "unsafe" if unsafe_shown else "safe"
+    lines = []
+    for finding in findings:
+        marker = " [*]" if _fixable(finding, mode) else ""
+        lines.append(
+            f"{display_path(finding.path)}:{finding.line}:{finding.column}: "
+            f"{finding.code}{marker} {finding.message}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_json(findings: Sequence[Finding]) -> str:
+    """A JSON list of finding objects (see the README for the fields)."""
+    objects = []
+    for finding in findings:
+        data = finding.to_json()
+        data["path"] = display_path(finding.path)
+        objects.append(data)
+    return json.dumps(objects, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_property(value: str) -> str:
+    return (
+        value.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
+    lines = []
+    for finding in findings:
+        path = _escape_property(display_path(finding.path))
+        title = _escape_property(f"mldebt ({finding.code})")
+        lines.append(
+            f"::error title={title},file={path},line={finding.line},"
+            f"col={finding.column},endLine={finding.end_line},"
+            f"endColumn={finding.end_column}::"
+            f"{_escape_data(f'{finding.code} {finding.message}')}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_statistics(findings: Sequence[Finding], unsafe_shown: bool) -> str:
+    """Counts per rule, most frequent first, as Ruff's ``--statistics`` shows them."""
+    mode: FixMode = "unsafe" if unsafe_shown else "safe"
+    counts = Counter(finding.code for finding in findings)
+    names = {finding.code: finding.name for finding in findings}
+    fixable = {finding.code for finding in findings if _fixable(finding, mode)}
+    width = max((len(str(count)) for count in counts.values()), default=1)
+    lines = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        marker = "[*]" if code in fixable else "   "
+        lines.append(f"{count:>{width}}\t{code}\t{marker} {names[code]}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
+    """The closing line(s) of the text output."""
+    mode: FixMode = "unsafe" if unsafe_shown else "safe"
+    parts = []
+    if findings:
+        noun = "finding" if len(findings) == 1 else "findings"
+        fixed_note = f" ({fixed} fixed, {len(findings)} remaining)" if fixed else ""
+        parts.append(f"Found {len(findings) + fixed if fixed else len(findings)} {noun}{fixed_note}.")
+        fixable = sum(1 for finding in findings if _fixable(finding, mode))
+        if fixable:
+            parts.append(f"[*] {fixable} fixable with the `--fix` option.")
+        hidden = sum(
+            1
+            for finding in findings
+            if finding.fix is not None and finding.fix.applicability == "unsafe" and not unsafe_shown
+        )
+        if hidden:
+            parts.append(
+                f"{hidden} hidden fixes can be enabled with the `--unsafe-fixes` option."
+            )
+    elif fixed:
+        parts.append(f"Found {fixed} findings ({fixed} fixed, 0 remaining).")
+    else:
+        parts.append("All checks passed!")
+    return "\n".join(parts) + "\n"

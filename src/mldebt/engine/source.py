@@ -1,0 +1,83 @@
+"""Source text: decoding bytes the way Python does, and mapping offsets to lines."""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import io
+import os
+import re
+import tempfile
+import tokenize
+from dataclasses import dataclass
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class SourceDecodeError(Exception):
+    """The file's bytes are not text in the encoding it declares."""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded Python file: the text without BOM, and how to write it back."""
+
+    text: str
+    encoding: str
+    bom: bool
+
+    @classmethod
+    def decode(cls, raw: bytes) -> SourceText:
+        """Decode ``raw`` per PEP 263 (BOM, coding cookie, default UTF-8)."""
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        except SyntaxError as error:
+            raise SourceDecodeError(str(error)) from None
+        bom = raw.startswith(codecs.BOM_UTF8)
+        if bom:
+            raw = raw[len(codecs.BOM_UTF8) :]
+            encoding = "utf-8"
+        try:
+            text = raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise SourceDecodeError(f"cannot decode as {encoding}: {error}") from None
+        return cls(text=text, encoding=encoding, bom=bom)
+
+    def encode(self, text: str) -> bytes:
+        """Encode ``text`` back with this file's encoding and BOM."""
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+
+class LineIndex:
+    """Maps character offsets in a text to 1-based lines and columns."""
+
+    def __init__(self, text: str) -> None:
+        """Index the line starts of ``text`` (``\\n``, ``\\r\\n`` and ``\\r`` end lines)."""
+        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+
+    def location(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of a character offset."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` via a temp file and a rename.
+
+    The file's permission bits are kept; a crash leaves either the old or the new file.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode & 0o7777
+    fd, temp = tempfile.mkstemp(prefix=".mldebt-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,120 @@
+"""What the randomness rules know about libraries, as data.
+
+Sources: numpy's legacy ``numpy.random`` module API (the list Ruff's NPY002 uses),
+the stdlib ``random`` module, PyTorch's global-RNG functions, and the seeding calls
+of each library with the RNG families they really cover (verified against the
+libraries; see the project's research notes, ml-smells.md section 3.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NUMPY, RANDOM, TORCH = "numpy", "random", "torch"
+ALL_FAMILIES = frozenset({NUMPY, RANDOM, TORCH})
+
+_NUMPY_LEGACY = """
+beta binomial bytes chisquare choice dirichlet exponential f gamma geometric gumbel
+hypergeometric laplace logistic lognormal logseries multinomial multivariate_normal
+negative_binomial noncentral_chisquare noncentral_f normal pareto permutation poisson
+power rand randint randn random random_integers random_sample ranf rayleigh sample
+shuffle standard_cauchy standard_exponential standard_gamma standard_normal standard_t
+triangular uniform vonmises wald weibull zipf
+""".split()
+
+_STDLIB_RANDOM = """
+random uniform randint randrange choice choices sample shuffle gauss normalvariate
+lognormvariate expovariate vonmisesvariate gammavariate betavariate paretovariate
+weibullvariate triangular getrandbits randbytes binomialvariate
+""".split()
+
+_TORCH_GLOBAL = """
+rand rand_like randn randn_like randint randint_like randperm normal bernoulli
+multinomial poisson
+""".split()
+
+_TORCH_INIT = """
+uniform_ normal_ xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_
+trunc_normal_ orthogonal_ sparse_
+""".split()
+
+# qualified name -> the RNG family whose global state it draws from
+GLOBAL_RNG_CALLS: dict[str, str] = {
+    **{f"numpy.random.{name}": NUMPY for name in _NUMPY_LEGACY},
+    **{f"random.{name}": RANDOM for name in _STDLIB_RANDOM},
+    **{f"torch.{name}": TORCH for name in _TORCH_GLOBAL},
+    **{f"torch.nn.init.{name}": TORCH for name in _TORCH_INIT},
+}
+
+
+@dataclass(frozen=True)
+class Seeder:
+    """A call that seeds global RNG state, and where its seed argument is."""
+
+    families: frozenset[str]
+    keyword: str
+    position: int = 0
+    # True when a call without the seed argument draws a seed from the OS.
+    missing_is_entropy: bool = False
+
+
+_EVERYTHING = Seeder(ALL_FAMILIES, "seed")
+SEEDERS: dict[str, Seeder] = {
+    "numpy.random.seed": Seeder(frozenset({NUMPY}), "seed", missing_is_entropy=True),
+    "random.seed": Seeder(frozenset({RANDOM}), "a", missing_is_entropy=True),
+    "torch.manual_seed": Seeder(frozenset({TORCH}), "seed"),
+    "torch.random.manual_seed": Seeder(frozenset({TORCH}), "seed"),
+    "transformers.set_seed": _EVERYTHING,
+    "transformers.trainer_utils.set_seed": _EVERYTHING,
+    "transformers.enable_full_determinism": _EVERYTHING,
+    "accelerate.utils.set_seed": _EVERYTHING,
+    "lightning.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
+    "lightning.pytorch.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
+    "lightning.fabric.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
+    "pytorch_lightning.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
+    "keras.utils.set_random_seed": Seeder(frozenset({NUMPY, RANDOM}), "seed"),
+    "tensorflow.keras.utils.set_random_seed": Seeder(frozenset({NUMPY, RANDOM}), "seed"),
+}
+
+# Calls that re-seed from OS entropy whatever they are given.
+ENTROPY_RESEEDS = frozenset(
+    {"torch.seed", "torch.random.seed", "torch.cuda.seed", "torch.cuda.seed_all"}
+)
+
+# Calls whose value changes on every run: a seed derived from them pins nothing.
+ENTROPY_SOURCES = frozenset(
+    {
+        "time.time",
+        "time.time_ns",
+        "time.perf_counter",
+        "time.perf_counter_ns",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "time.process_time",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "datetime.datetime.today",
+        "datetime.date.today",
+        "os.urandom",
+        "os.getpid",
+        "uuid.uuid1",
+        "uuid.uuid4",
+        "random.SystemRandom",
+    }
+)
+ENTROPY_PREFIXES = ("secrets.",)
+
+# Generator constructors that must be given a seed: name -> (keyword, position).
+RNG_CONSTRUCTORS: dict[str, tuple[str, int]] = {
+    "numpy.random.default_rng": ("seed", 0),
+    "numpy.random.RandomState": ("seed", 0),
+    "numpy.random.PCG64": ("seed", 0),
+    "numpy.random.PCG64DXSM": ("seed", 0),
+    "numpy.random.MT19937": ("seed", 0),
+    "numpy.random.SFC64": ("seed", 0),
+    "numpy.random.Philox": ("seed", 0),
+    "numpy.random.SeedSequence": ("entropy", 0),
+    "random.Random": ("x", 0),
+}
+# Generators that are seeded by a later ``.manual_seed(k)`` call on them.
+SEEDED_BY_METHOD: dict[str, str] = {"torch.Generator": "manual_seed"}

@@ -1,0 +1,42 @@
+"""MLD001: files mldebt cannot parse (reported by the engine itself)."""
+
+from __future__ import annotations
+
+from mldebt.engine.rule import Invalid, Rule, Valid
+
+
+class SyntaxErrorRule(Rule):
+    """Reports a file that mldebt cannot parse.
+
+    ## What it does
+    Reports Python files that libcst, mldebt's parser, cannot parse, with the line
+    of the error. The run goes on with the other files.
+
+    ## Why is this bad?
+    Code that does not parse cannot run, and no other rule can look at it: every
+    debt inside it goes unseen.
+
+    ## Example
+    ```python
+    def train(:
+        pass
+    ```
+
+    ## Use instead
+    ```python
+    def train():
+        pass
+    ```
+    """
+
+    code = "MLD001"
+    name = "syntax-error"
+    category = "syntax"
+    message = "SyntaxError"
+    engine_rule = True
+    valid = (Valid("def train():\n    pass\n"), Valid("x = [1,\n     2]\n"))
+    invalid = (
+        Invalid("def train(:\n    pass\n", line=1),
+        Invalid("x = (1,\n", line=1),
+        Invalid("import numpy as np\nfor i in range(3)\n    print(i)\n", line=2),
+    )
