@@ -128,11 +128,11 @@ class Settings:
     respect_gitignore: bool = True
 
     @functools.cached_property
-    def _exclude_spec(self) -> pathspec.PathSpec:
+    def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
         return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
 
     @functools.cached_property
-    def _ignore_specs(self) -> tuple[tuple[pathspec.PathSpec, frozenset[str]], ...]:
+    def _ignore_specs(self) -> tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...]:
         return tuple(
             (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
             for pattern, codes in self.per_file_ignores

@@ -17,7 +17,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 class _GitIgnore:
     """The .gitignore files in force in a folder, each with the folder it sits in."""
 
-    specs: list[tuple[str, pathspec.PathSpec]] = field(default_factory=list)
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = field(default_factory=list)
 
     def with_folder(self, folder: str) -> _GitIgnore:
         path = os.path.join(folder, ".gitignore")

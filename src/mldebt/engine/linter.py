@@ -45,16 +45,24 @@ class FileResult:
 class Linter:
     """Lints files with the rules one ``Settings`` selects; built once per process."""
 
-    def __init__(self, settings: Settings) -> None:
-        """Instantiate the selected rules with their options and build the dispatch."""
+    def __init__(
+        self, settings: Settings, rule_classes: Sequence[type[Rule]] | None = None
+    ) -> None:
+        """Instantiate the selected rules with their options and build the dispatch.
+
+        ``rule_classes`` replaces the registry (for testing rules outside
+        ``mldebt.rules``); by default the selected codes are looked up there.
+        """
         self.settings = settings
-        by_key = rules_by_key()
+        if rule_classes is None:
+            by_key = rules_by_key()
+            rule_classes = [by_key[code] for code in settings.selected]
         self.rules: list[Rule] = []
-        for code in settings.selected:
-            rule_class = by_key[code]
+        for rule_class in rule_classes:
             if rule_class.engine_rule:
                 continue
-            self.rules.append(rule_class(settings.rule_options.get(code, {})))
+            options = settings.rule_options.get(rule_class.code, {})
+            self.rules.append(rule_class(options))
         self.table = DispatchTable(rule_handlers(rule) for rule in self.rules)
         self.triggers = tuple(
             {trigger.encode() for rule in self.rules for trigger in rule.triggers}
@@ -253,6 +261,9 @@ class Linter:
             return result
         try:
             new_text, findings = self.fix_text(path, source.text, mode, result)
+        except RecursionError:
+            result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
+            return result
         except Exception as error:  # a bug in a rule must not stop the run
             result.errors.append(
                 f"{path}: internal error: {type(error).__name__}: {error} "

@@ -91,12 +91,18 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     global _WORKER
     _WORKER = (distinct, options, warm)
     results: list[FileResult] = []
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=None if context.get_start_method() == "fork" else _init_worker,
-        initargs=() if context.get_start_method() == "fork" else (distinct, options),
-    ) as pool:
+    # Forked workers inherit _WORKER; spawned ones rebuild it once in the initializer.
+    pool = (
+        ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        if context.get_start_method() == "fork"
+        else ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(distinct, options),
+        )
+    )
+    with pool:
         for chunk_results in pool.map(_run_chunk, chunks):
             results.extend(chunk_results)
     return results

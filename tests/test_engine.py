@@ -1,0 +1,233 @@
+"""The engine through its own API: positions, suppressions, fixes, encodings."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from mldebt.engine.config import Settings
+from mldebt.engine.linter import MAX_FIX_PASSES, FileResult, Linter
+from mldebt.engine.rule import Fix, Rule
+from mldebt.engine.runner import RunOptions, run
+
+ALL = ("MLD001", "MLD101", "MLD102", "MLD103")
+
+
+def linter(*codes: str) -> Linter:
+    return Linter(Settings(root=".", config_path=None, selected=codes or ALL))
+
+
+class RenameOldApi(Rule):
+    """Safe fix for tests: ``old_api(...)`` becomes ``new_api(...)``."""
+
+    code = "MLD997"
+    name = "rename-old-api"
+    category = "unseeded-randomness"
+    message = "old_api is renamed"
+    triggers = ("old_api",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "old_api":
+            self.report(
+                node,
+                fix=Fix.replace(node.func, cst.Name("new_api"), message="rename"),
+            )
+
+
+class BreakingFix(Rule):
+    """A fix that would not parse: it must be dropped."""
+
+    code = "MLD996"
+    name = "breaking-fix"
+    category = "unseeded-randomness"
+    message = "breaks"
+    triggers = ("breakme",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "breakme":
+            self.report(node, fix=Fix.replace(node, "breakme(", message="break it"))
+
+
+class EndlessFix(Rule):
+    """A fix that always re-triggers itself: the fix loop must stop."""
+
+    code = "MLD995"
+    name = "endless-fix"
+    category = "unseeded-randomness"
+    message = "again"
+    triggers = ("grow",)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if not self.reports:  # one fix per pass: add one more line
+            self.report(node, fix=Fix.insert_after(node, "grow()\n", message="grow"))
+
+
+def test_position_of_a_multiline_call_is_one_based() -> None:
+    text = "import numpy as np\nx = (1,\n     np.random.normal(\n        0, 1))\n"
+    [finding] = linter().lint_text("t.py", text)[0]
+    assert (finding.line, finding.column) == (3, 6)
+    assert (finding.end_line, finding.end_column) == (4, 14)
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    text = "import numpy as np\nnoms = ['éé', np.random.rand()]\n"
+    [finding] = linter().lint_text("t.py", text)[0]
+    assert finding.column == text.splitlines()[1].index("np.random") + 1
+
+
+def test_crlf_lines_are_counted_once() -> None:
+    text = "import numpy as np\r\n\r\nx = np.random.rand()\r\n"
+    [finding] = linter().lint_text("t.py", text)[0]
+    assert (finding.line, finding.column) == (3, 5)
+
+
+@pytest.mark.parametrize(
+    "comment, suppressed",
+    [
+        ("# noqa", True),
+        ("# NOQA", True),
+        ("# noqa: MLD101", True),
+        ("# noqa:MLD101,MLD102", True),
+        ("# noqa: unseeded-global-rng", True),
+        ("# noqa: MLD102", False),
+        ("# noqa: E501", False),
+        ("# type: ignore  # noqa: MLD101", True),
+        ("# a comment", False),
+    ],
+)
+def test_line_suppressions(comment: str, suppressed: bool) -> None:
+    text = f"import numpy as np\nx = np.random.rand()  {comment}\n"
+    findings = linter().lint_text("t.py", text)[0]
+    assert (findings == []) is suppressed
+
+
+def test_noqa_on_any_line_of_a_multiline_call_covers_it() -> None:
+    for noqa_line in range(3):
+        lines = ["x = np.random.normal(", "    0,", "    1)"]
+        lines[noqa_line] += "  # noqa: MLD101"
+        text = "import numpy as np\n" + "\n".join(lines) + "\n"
+        assert linter().lint_text("t.py", text)[0] == [], lines
+
+
+def test_noqa_inside_a_string_is_not_a_suppression() -> None:
+    text = "import numpy as np\nx = (np.random.rand(), '# noqa')\n"
+    assert len(linter().lint_text("t.py", text)[0]) == 1
+
+
+@pytest.mark.parametrize(
+    "header, suppressed",
+    [
+        ("# mldebt: noqa", True),
+        ("# mldebt: noqa: MLD101", True),
+        ("# mldebt: noqa: unseeded-global-rng", True),
+        ("# mldebt: noqa: MLD103", False),
+    ],
+)
+def test_file_suppressions(header: str, suppressed: bool) -> None:
+    text = f"{header}\nimport numpy as np\nx = np.random.rand()\n"
+    assert (linter().lint_text("t.py", text)[0] == []) is suppressed
+
+
+def test_syntax_error_is_a_finding_with_its_line() -> None:
+    text = "import random\nrandom.shuffle(x\ny = 2\n"
+    [finding] = linter().lint_text("t.py", text)[0]
+    assert finding.code == "MLD001" and finding.category == "syntax"
+    assert finding.line == 2
+    assert "never closed" in finding.message
+
+
+def test_files_without_any_trigger_are_not_parsed(tmp_path: Path) -> None:
+    broken = tmp_path / "broken_but_irrelevant.py"
+    broken.write_text("def f(:\n")
+    result = linter("MLD001", "MLD101").check_file(str(broken), "none", False, False)
+    assert result.findings == [] and not result.parsed
+
+
+def fix_with(rules: list[type[Rule]], text: str) -> tuple[str, FileResult]:
+    codes = tuple(rule.code for rule in rules)
+    engine = Linter(Settings(root=".", config_path=None, selected=codes), rules)
+    result = FileResult("t.py")
+    new_text, result.findings = engine.fix_text("t.py", text, "safe", result)
+    return new_text, result
+
+
+def test_safe_fix_is_applied_and_whitespace_kept() -> None:
+    text = "a = old_api( 1 )\nb = old_api(old_api(2))\n"
+    new_text, result = fix_with([RenameOldApi], text)
+    assert new_text == "a = new_api( 1 )\nb = new_api(new_api(2))\n"
+    assert result.fixed == 3 and result.findings == []
+
+
+def test_fix_that_does_not_parse_is_dropped_and_reported() -> None:
+    text = "x = breakme()\ny = old_api()\n"
+    new_text, result = fix_with([BreakingFix, RenameOldApi], text)
+    assert new_text == "x = breakme()\ny = new_api()\n"
+    assert [finding.code for finding in result.findings] == ["MLD996"]
+    assert any("does not parse" in warning for warning in result.warnings)
+
+
+def test_fix_loop_is_bounded() -> None:
+    new_text, result = fix_with([EndlessFix], "grow()\n")
+    assert result.fixed == MAX_FIX_PASSES
+    assert new_text == "grow()\n" * (MAX_FIX_PASSES + 1)
+    assert len(result.findings) == 1
+
+
+def test_unsafe_fixes_only_in_unsafe_mode() -> None:
+    text = "import numpy as np\nx = np.random.rand()\n"
+    engine = linter()
+    safe_text, _ = engine.fix_text("t.py", text, "safe", FileResult("t.py"))
+    unsafe_text, findings = engine.fix_text("t.py", text, "unsafe", FileResult("t.py"))
+    assert safe_text == text
+    assert unsafe_text == "import numpy as np\nnp.random.seed(0)\nx = np.random.rand()\n"
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    "prefix, encoding, newline",
+    [
+        (b"", "utf-8", b"\n"),
+        (codecs.BOM_UTF8, "utf-8", b"\r\n"),
+        (b"# -*- coding: latin-1 -*-\n", "latin-1", b"\n"),
+    ],
+)
+def test_fix_write_keeps_encoding_bom_and_newlines(
+    tmp_path: Path, prefix: bytes, encoding: str, newline: bytes
+) -> None:
+    body = "import numpy as np\nname = 'café'\nx = np.random.rand()\n"
+    raw = prefix + body.replace("\n", newline.decode()).encode(encoding)
+    path = tmp_path / "train.py"
+    path.write_bytes(raw)
+    path.chmod(0o640)
+    result = linter().check_file(str(path), "unsafe", True, False)
+    assert result.fixed == 1 and result.findings == []
+    written = path.read_bytes()
+    seed_line = "np.random.seed(0)".encode(encoding) + newline
+    assert written.startswith(prefix)
+    assert seed_line in written
+    assert written.replace(seed_line, b"") == raw
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["train.py"]  # no temp files left
+
+
+def test_undecodable_file_is_reported_not_raised(tmp_path: Path) -> None:
+    path = tmp_path / "bad.py"
+    path.write_bytes(b"import random\nx = '\xff\xfe'\n")
+    [finding] = linter().check_file(str(path), "none", False, False).findings
+    assert finding.code == "MLD001" and "decode" in finding.message
+
+
+def test_pool_and_in_process_give_the_same_sorted_results(tmp_path: Path) -> None:
+    settings = Settings(root=str(tmp_path), config_path=None, selected=ALL)
+    files = []
+    for index in range(40):
+        path = tmp_path / f"m{index:02}.py"
+        path.write_text("import random\n" + "\n" * index + "random.shuffle(x)\n")
+        files.append((str(path), settings))
+    serial = run(files, RunOptions(jobs=1))
+    pooled = run(files, RunOptions(jobs=2))
+    assert [r.findings for r in serial] == [r.findings for r in pooled]
+    assert [r.findings[0].line for r in pooled] == [index + 2 for index in range(40)]
