@@ -37,12 +37,23 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Pa
 
     def write(**files: str) -> Path:
         for name, text in files.items():
-            path = tmp_path / name.replace("__", "/")
+            path = tmp_path / _file_name(name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return tmp_path
 
     return write
+
+
+def _file_name(keyword: str) -> str:
+    """``src__train_py`` -> ``src/train.py``; ``gitignore`` -> ``.gitignore``."""
+    name = keyword.replace("__", "/")
+    for suffix in ("py", "pyi", "toml", "yaml", "txt"):
+        if name.endswith("_" + suffix):
+            return name[: -len(suffix) - 1] + "." + suffix
+    if name.endswith("gitignore"):
+        return name[: -len("gitignore")] + ".gitignore"
+    return name
 
 
 UNSEEDED = "import numpy as np\nx = np.random.rand(3)\n"

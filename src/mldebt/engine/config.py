@@ -206,20 +206,24 @@ def _validate_rule_options(
 def _select(
     table: Mapping[str, Any], where: str, cli: CliOverrides
 ) -> tuple[str, ...]:
+    """The selected codes, layered as in Ruff: the file's select/extend-select/ignore,
+    then the command line's; a ``--select`` on the command line starts afresh."""
     if cli.select is not None:
         base = _resolve_all(cli.select, "--select")
     elif "select" in table:
-        base = _resolve_all(_expect_list(table["select"], "select", where), f"{where}: 'select'")
+        selectors = _expect_list(table["select"], "select", where)
+        base = _resolve_all(selectors, f"{where}: 'select'")
     else:
         base = {rule.code for rule in all_rules() if rule.default_enabled}
-    base.add("MLD001")  # syntax errors are always reported unless ignored
-    if "extend-select" in table:
-        extra = _expect_list(table["extend-select"], "extend-select", where)
-        base |= _resolve_all(extra, f"{where}: 'extend-select'")
+    base.add("MLD001")  # syntax errors are reported unless ignored explicitly
+    if cli.select is None:
+        if "extend-select" in table:
+            extra = _expect_list(table["extend-select"], "extend-select", where)
+            base |= _resolve_all(extra, f"{where}: 'extend-select'")
+        if "ignore" in table:
+            ignored = _expect_list(table["ignore"], "ignore", where)
+            base -= _resolve_all(ignored, f"{where}: 'ignore'")
     base |= _resolve_all(cli.extend_select, "--extend-select")
-    if "ignore" in table:
-        ignored = _expect_list(table["ignore"], "ignore", where)
-        base -= _resolve_all(ignored, f"{where}: 'ignore'")
     base -= _resolve_all(cli.ignore, "--ignore")
     return tuple(sorted(base))
 
@@ -259,18 +263,19 @@ def settings_from_table(
 
 def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
     """The mldebt table of a TOML file, or None when a pyproject has none."""
+    shown = _display(path)
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{shown}: invalid TOML: {error}") from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+        raise ConfigError(f"{shown}: cannot read: {error.strerror}") from None
     tool = document.get("tool")
     if isinstance(tool, dict) and "mldebt" in tool:
         table = tool["mldebt"]
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.mldebt] must be a table")
+            raise ConfigError(f"{shown}: [tool.mldebt] must be a table")
         return table
     if require_tool_table:
         return None

@@ -1,0 +1,204 @@
+"""The ``mldebt`` command as users run it: output formats, exit codes, fixes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mldebt import __version__
+
+from .conftest import UNSEEDED, CliResult
+
+Run = Callable[..., CliResult]
+Project = Callable[..., Path]
+
+
+def test_version(run_cli: Run) -> None:
+    result = run_cli("--version")
+    assert result.code == 0 and result.out.strip() == f"mldebt {__version__}"
+
+
+def test_text_output_and_exit_code_one(run_cli: Run, project: Project) -> None:
+    project(train_py=UNSEEDED)
+    result = run_cli("check", ".")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert lines[0] == (
+        "train.py:2:5: MLD101 `numpy.random.rand` draws from numpy's global RNG, "
+        "which this program never seeds"
+    )
+    assert lines[1] == "Found 1 finding."
+    assert "--unsafe-fixes" in lines[2]
+
+
+def test_clean_project_exits_zero(run_cli: Run, project: Project) -> None:
+    project(train_py="import numpy as np\nrng = np.random.default_rng(0)\n")
+    result = run_cli("check")
+    assert result.code == 0 and result.out == "All checks passed!\n"
+
+
+def test_missing_path_is_one_line_and_exit_two(run_cli: Run, project: Project) -> None:
+    project()
+    result = run_cli("check", "nope.py")
+    assert result.code == 2
+    assert result.err == "mldebt: error: nope.py: no such file or directory\n"
+    assert "Traceback" not in result.out + result.err
+
+
+def test_json_output_has_every_field(run_cli: Run, project: Project) -> None:
+    project(train_py=UNSEEDED)
+    result = run_cli("check", "--output-format", "json")
+    [finding] = json.loads(result.out)
+    assert finding == {
+        "path": "train.py",
+        "line": 2,
+        "column": 5,
+        "end_line": 2,
+        "end_column": 22,
+        "code": "MLD101",
+        "name": "unseeded-global-rng",
+        "category": "unseeded-randomness",
+        "message": finding["message"],
+        "fix": {
+            "applicability": "unsafe",
+            "message": "Seed numpy's global RNG with `np.random.seed(0)`",
+            "edits": [
+                {
+                    "content": "np.random.seed(0)\n",
+                    "location": {"line": 2, "column": 1},
+                    "end_location": {"line": 2, "column": 1},
+                }
+            ],
+        },
+    }
+    assert result.code == 1
+
+
+def test_github_annotations(run_cli: Run, project: Project) -> None:
+    project(train_py=UNSEEDED)
+    result = run_cli("check", "--output-format", "github")
+    assert result.out.startswith(
+        "::error title=mldebt (MLD101),file=train.py,line=2,col=5,endLine=2,endColumn=22::"
+        "MLD101 `numpy.random.rand`"
+    )
+
+
+def test_statistics(run_cli: Run, project: Project) -> None:
+    project(a_py=UNSEEDED, b_py=UNSEEDED + "import random\nrandom.seed()\n")
+    result = run_cli("check", "--statistics", "--unsafe-fixes")
+    assert result.out.splitlines()[:2] == [
+        "2\tMLD101\t[*] unseeded-global-rng",
+        "1\tMLD103\t    nondeterministic-seed",
+    ]
+
+
+def test_exit_zero_keeps_findings_visible(run_cli: Run, project: Project) -> None:
+    project(train_py=UNSEEDED)
+    result = run_cli("check", "--exit-zero")
+    assert result.code == 0 and "MLD101" in result.out
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [
+        (["--select", "MLD103"], ["MLD103"]),
+        (["--select", "MLD102"], []),
+        (["--select", "MLD1"], ["MLD101", "MLD103"]),
+        (["--select", "unseeded-randomness", "--ignore", "MLD101"], ["MLD103"]),
+        (["--ignore", "unseeded-global-rng"], ["MLD103"]),
+        (["--select", "MLD102", "--extend-select", "MLD103"], ["MLD103"]),
+    ],
+)
+def test_selection_flags(
+    run_cli: Run, project: Project, flags: list[str], expected: list[str]
+) -> None:
+    project(train_py=UNSEEDED + "import random\nrandom.seed()\n")
+    result = run_cli("check", "--output-format", "json", *flags)
+    assert [finding["code"] for finding in json.loads(result.out)] == expected
+
+
+def test_unknown_selector_suggests_a_close_one(run_cli: Run, project: Project) -> None:
+    project(train_py=UNSEEDED)
+    result = run_cli("check", "--select", "MLD1O1")
+    assert result.code == 2
+    assert result.err == (
+        "mldebt: error: --select: unknown rule selector 'MLD1O1' (did you mean 'MLD101'?)\n"
+    )
+
+
+def test_fix_without_unsafe_changes_nothing(run_cli: Run, project: Project) -> None:
+    root = project(train_py=UNSEEDED)
+    result = run_cli("check", "--fix")
+    assert result.code == 1
+    assert (root / "train.py").read_text() == UNSEEDED
+
+
+def test_unsafe_fix_writes_and_exits_zero(run_cli: Run, project: Project) -> None:
+    root = project(train_py=UNSEEDED)
+    result = run_cli("check", "--fix", "--unsafe-fixes")
+    assert result.code == 0, result.out
+    assert "1 fixed, 0 remaining" in result.out
+    assert (root / "train.py").read_text() == (
+        "import numpy as np\nnp.random.seed(0)\nx = np.random.rand(3)\n"
+    )
+
+
+def test_fix_command_is_check_fix(run_cli: Run, project: Project) -> None:
+    root = project(train_py=UNSEEDED)
+    assert run_cli("fix", "--unsafe-fixes").code == 0
+    assert "np.random.seed(0)" in (root / "train.py").read_text()
+
+
+def test_diff_prints_and_does_not_write(run_cli: Run, project: Project) -> None:
+    root = project(train_py=UNSEEDED)
+    result = run_cli("check", "--diff", "--unsafe-fixes")
+    assert result.code == 1
+    assert "+np.random.seed(0)\n" in result.out
+    assert "Would fix 1 file." in result.out
+    assert (root / "train.py").read_text() == UNSEEDED
+
+
+def test_syntax_error_is_reported_and_other_files_still_linted(
+    run_cli: Run, project: Project
+) -> None:
+    project(a_py="import random\ndef f(:\n", b_py=UNSEEDED)
+    result = run_cli("check")
+    assert result.code == 1
+    assert result.out.splitlines()[:2] == [
+        "a.py:2:7: MLD001 SyntaxError: invalid syntax",
+        "b.py:2:5: MLD101 `numpy.random.rand` draws from numpy's global RNG, "
+        "which this program never seeds",
+    ]
+
+
+def test_rules_lists_every_rule(run_cli: Run) -> None:
+    result = run_cli("rules")
+    assert result.code == 0
+    assert result.out.splitlines()[0].split() == ["code", "name", "category", "fix", "default"]
+    assert any(line.startswith("MLD101") and "yes" in line for line in result.out.splitlines())
+    data = json.loads(run_cli("rules", "--output-format", "json").out)
+    assert {rule["code"] for rule in data} >= {"MLD001", "MLD101", "MLD102", "MLD103"}
+
+
+def test_rule_prints_markdown_docs(run_cli: Run) -> None:
+    result = run_cli("rule", "MLD101")
+    assert result.code == 0
+    for heading in ("# unseeded-global-rng (MLD101)", "## What it does", "## Why is this bad?",
+                    "## Example", "## Use instead", "## Options", "## Flagged", "## Not flagged"):
+        assert heading in result.out
+    assert run_cli("rule", "unseeded-global-rng").out == result.out
+
+
+def test_rule_unknown_code(run_cli: Run) -> None:
+    result = run_cli("rule", "MLD10")
+    assert result.code == 2 and result.err.startswith("mldebt: error:")
+    result = run_cli("rule", "unseeded-global-rgn")
+    assert "did you mean 'unseeded-global-rng'" in result.err
+
+
+def test_bad_flag_is_a_usage_error(run_cli: Run) -> None:
+    assert run_cli("check", "--no-such-flag").code == 2
+    assert run_cli().code == 2

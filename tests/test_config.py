@@ -1,0 +1,159 @@
+"""``[tool.mldebt]``: discovery, validation errors, excludes, per-rule options."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import UNSEEDED, CliResult
+
+Run = Callable[..., CliResult]
+Project = Callable[..., Path]
+
+LIBRARY = "import numpy as np\ndef jitter(x):\n    return x + np.random.rand()\n"
+
+
+def codes(result: CliResult) -> list[tuple[str, str]]:
+    return [(finding["path"], finding["code"]) for finding in json.loads(result.out)]
+
+
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        (
+            'selct = ["MLD1"]',
+            "pyproject.toml: [tool.mldebt] unknown key 'selct' (did you mean 'select'?)",
+        ),
+        (
+            'select = ["MLD109"]',
+            "pyproject.toml: 'select': unknown rule selector 'MLD109' (did you mean 'MLD103'?)",
+        ),
+        ('select = "MLD101"', "pyproject.toml: 'select' must be a list of rule codes, prefixes, names or categories"),
+        (
+            '[tool.mldebt.rules.MLD101]\nseed-function = ["x"]',
+            "pyproject.toml: 'rules.MLD101.seed-function': unknown option "
+            "(did you mean 'seed-functions'?)",
+        ),
+        (
+            '[tool.mldebt.rules.unseeded-global-rng]\ntrust-seed-like-names = "yes"',
+            "pyproject.toml: 'rules.unseeded-global-rng.trust-seed-like-names' must be "
+            "a boolean, got str 'yes'",
+        ),
+        (
+            '[tool.mldebt.rules.MLD101]\nentrypoints = "train.py"',
+            "pyproject.toml: 'rules.MLD101.entrypoints' must be a list of strings, "
+            "got str 'train.py'",
+        ),
+        (
+            '[tool.mldebt.rules.MLD777]\nx = 1',
+            "pyproject.toml: 'rules.MLD777': no rule has this code or name",
+        ),
+        (
+            '[tool.mldebt.per-file-ignores]\n"tests/*" = ["MLDX"]',
+            "pyproject.toml: 'per-file-ignores.\"tests/*\"': unknown rule selector 'MLDX'",
+        ),
+        ("respect-gitignore = 1", "pyproject.toml: 'respect-gitignore' must be a boolean"),
+        ("select = [", "pyproject.toml: invalid TOML:"),
+    ],
+)
+def test_config_errors_name_file_key_and_expectation(
+    run_cli: Run, project: Project, table: str, message: str
+) -> None:
+    header = "" if table.startswith("[tool.mldebt.") else "[tool.mldebt]\n"
+    project(pyproject_toml=header + table + "\n", train_py=UNSEEDED)
+    result = run_cli("check")
+    assert result.code == 2
+    assert result.err.startswith("mldebt: error: " + message), result.err
+    assert result.err.count("\n") == 1
+
+
+def test_select_and_ignore_from_config(run_cli: Run, project: Project) -> None:
+    project(
+        pyproject_toml='[tool.mldebt]\nselect = ["MLD1"]\nignore = ["MLD103"]\n',
+        train_py=UNSEEDED + "import random\nrandom.seed()\n",
+    )
+    assert codes(run_cli("check", "--output-format", "json")) == [("train.py", "MLD101")]
+    # CLI flags win over the file
+    result = run_cli("check", "--output-format", "json", "--select", "MLD103")
+    assert codes(result) == [("train.py", "MLD103")]
+
+
+def test_per_file_ignores(run_cli: Run, project: Project) -> None:
+    project(
+        pyproject_toml='[tool.mldebt.per-file-ignores]\n"scripts/**" = ["MLD101"]\n'
+        '"legacy_*.py" = ["unseeded-randomness"]\n',
+        scripts__a_py=UNSEEDED,
+        legacy_b_py=UNSEEDED,
+        c_py=UNSEEDED,
+    )
+    assert codes(run_cli("check", "--output-format", "json")) == [("c.py", "MLD101")]
+
+
+def test_excludes_apply_to_explicit_files(run_cli: Run, project: Project) -> None:
+    project(
+        pyproject_toml='[tool.mldebt]\nextend-exclude = ["generated", "old_*.py"]\n',
+        generated__a_py=UNSEEDED,
+        old_b_py=UNSEEDED,
+        c_py=UNSEEDED,
+    )
+    result = run_cli("check", "--output-format", "json", "generated/a.py", "old_b.py", "c.py")
+    assert codes(result) == [("c.py", "MLD101")]
+    assert codes(run_cli("check", "--output-format", "json")) == [("c.py", "MLD101")]
+
+
+def test_default_excludes_and_replacing_them(run_cli: Run, project: Project) -> None:
+    project(venv__lib_py=UNSEEDED, build__x_py=UNSEEDED, c_py=UNSEEDED)
+    assert codes(run_cli("check", "--output-format", "json")) == [("c.py", "MLD101")]
+    project(pyproject_toml='[tool.mldebt]\nexclude = ["venv"]\n')
+    result = run_cli("check", "--output-format", "json")
+    assert codes(result) == [("build/x.py", "MLD101"), ("c.py", "MLD101")]
+
+
+def test_gitignore_is_honoured_in_folder_walks(run_cli: Run, project: Project) -> None:
+    root = project(gitignore="ignored/\n*_tmp.py\n", ignored__a_py=UNSEEDED, b_tmp_py=UNSEEDED,
+                   c_py=UNSEEDED, sub__d_py=UNSEEDED)
+    (root / ".git").mkdir()
+    (root / "sub" / ".gitignore").write_text("d.py\n")
+    assert codes(run_cli("check", "--output-format", "json")) == [("c.py", "MLD101")]
+    project(pyproject_toml="[tool.mldebt]\nrespect-gitignore = false\n")
+    assert len(codes(run_cli("check", "--output-format", "json"))) == 4
+
+
+def test_nearest_pyproject_wins(run_cli: Run, project: Project) -> None:
+    project(
+        pyproject_toml='[tool.mldebt]\nignore = ["MLD101"]\n',
+        a_py=UNSEEDED,
+        sub__pyproject_toml='[tool.mldebt]\nselect = ["MLD101"]\n',
+        sub__b_py=UNSEEDED,
+        other__pyproject_toml='[project]\nname = "x"\n',  # no [tool.mldebt]: skipped
+        other__c_py=UNSEEDED,
+    )
+    assert codes(run_cli("check", "--output-format", "json")) == [("sub/b.py", "MLD101")]
+
+
+def test_rule_options_reach_the_rule(run_cli: Run, project: Project) -> None:
+    project(lib_py=LIBRARY)
+    assert codes(run_cli("check", "--output-format", "json")) == []
+    project(pyproject_toml="[tool.mldebt.rules.MLD101]\ncheck-library-modules = true\n")
+    assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]
+    project(pyproject_toml='[tool.mldebt.rules.unseeded-global-rng]\nentrypoints = ["lib.py"]\n')
+    assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]
+
+
+def test_seed_functions_option(run_cli: Run, project: Project) -> None:
+    program = "import numpy as np\nfrom tools import prepare\nprepare()\nx = np.random.rand()\n"
+    project(train_py=program)
+    assert len(codes(run_cli("check", "--output-format", "json"))) == 1
+    project(pyproject_toml='[tool.mldebt.rules.MLD101]\nseed-functions = ["tools.prepare"]\n')
+    assert codes(run_cli("check", "--output-format", "json")) == []
+
+
+def test_explicit_config_file(run_cli: Run, project: Project) -> None:
+    project(train_py=UNSEEDED, ci_toml='ignore = ["MLD101"]\n')
+    result = run_cli("check", "--config", "ci.toml", "--output-format", "json")
+    assert result.code == 0 and codes(result) == []
+    missing = run_cli("check", "--config", "missing.toml")
+    assert missing.code == 2 and missing.err == "mldebt: error: missing.toml: config file not found\n"
