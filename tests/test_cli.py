@@ -177,8 +177,16 @@ def test_syntax_error_is_reported_and_other_files_still_linted(
 def test_rules_lists_every_rule(run_cli: Run) -> None:
     result = run_cli("rules")
     assert result.code == 0
-    assert result.out.splitlines()[0].split() == ["code", "name", "category", "fix", "default"]
-    assert any(line.startswith("MLD101") and "yes" in line for line in result.out.splitlines())
+    assert result.out.splitlines()[0].split() == [
+        "code",
+        "name",
+        "category",
+        "fix",
+        "default",
+    ]
+    assert any(
+        line.startswith("MLD101") and "yes" in line for line in result.out.splitlines()
+    )
     data = json.loads(run_cli("rules", "--output-format", "json").out)
     assert {rule["code"] for rule in data} >= {"MLD001", "MLD101", "MLD102", "MLD103"}
 
@@ -186,8 +194,16 @@ def test_rules_lists_every_rule(run_cli: Run) -> None:
 def test_rule_prints_markdown_docs(run_cli: Run) -> None:
     result = run_cli("rule", "MLD101")
     assert result.code == 0
-    for heading in ("# unseeded-global-rng (MLD101)", "## What it does", "## Why is this bad?",
-                    "## Example", "## Use instead", "## Options", "## Flagged", "## Not flagged"):
+    for heading in (
+        "# unseeded-global-rng (MLD101)",
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Options",
+        "## Flagged",
+        "## Not flagged",
+    ):
         assert heading in result.out
     assert run_cli("rule", "unseeded-global-rng").out == result.out
 

@@ -31,7 +31,10 @@ def codes(result: CliResult) -> list[tuple[str, str]]:
             'select = ["MLD109"]',
             "pyproject.toml: 'select': unknown rule selector 'MLD109' (did you mean 'MLD103'?)",
         ),
-        ('select = "MLD101"', "pyproject.toml: 'select' must be a list of rule codes, prefixes, names or categories"),
+        (
+            'select = "MLD101"',
+            "pyproject.toml: 'select' must be a list of rule codes, prefixes, names or categories",
+        ),
         (
             '[tool.mldebt.rules.MLD101]\nseed-function = ["x"]',
             "pyproject.toml: 'rules.MLD101.seed-function': unknown option "
@@ -48,14 +51,17 @@ def codes(result: CliResult) -> list[tuple[str, str]]:
             "got str 'train.py'",
         ),
         (
-            '[tool.mldebt.rules.MLD777]\nx = 1',
+            "[tool.mldebt.rules.MLD777]\nx = 1",
             "pyproject.toml: 'rules.MLD777': no rule has this code or name",
         ),
         (
             '[tool.mldebt.per-file-ignores]\n"tests/*" = ["MLDX"]',
             "pyproject.toml: 'per-file-ignores.\"tests/*\"': unknown rule selector 'MLDX'",
         ),
-        ("respect-gitignore = 1", "pyproject.toml: 'respect-gitignore' must be a boolean"),
+        (
+            "respect-gitignore = 1",
+            "pyproject.toml: 'respect-gitignore' must be a boolean",
+        ),
         ("select = [", "pyproject.toml: invalid TOML:"),
     ],
 )
@@ -75,7 +81,9 @@ def test_select_and_ignore_from_config(run_cli: Run, project: Project) -> None:
         pyproject_toml='[tool.mldebt]\nselect = ["MLD1"]\nignore = ["MLD103"]\n',
         train_py=UNSEEDED + "import random\nrandom.seed()\n",
     )
-    assert codes(run_cli("check", "--output-format", "json")) == [("train.py", "MLD101")]
+    assert codes(run_cli("check", "--output-format", "json")) == [
+        ("train.py", "MLD101")
+    ]
     # CLI flags win over the file
     result = run_cli("check", "--output-format", "json", "--select", "MLD103")
     assert codes(result) == [("train.py", "MLD103")]
@@ -99,7 +107,9 @@ def test_excludes_apply_to_explicit_files(run_cli: Run, project: Project) -> Non
         old_b_py=UNSEEDED,
         c_py=UNSEEDED,
     )
-    result = run_cli("check", "--output-format", "json", "generated/a.py", "old_b.py", "c.py")
+    result = run_cli(
+        "check", "--output-format", "json", "generated/a.py", "old_b.py", "c.py"
+    )
     assert codes(result) == [("c.py", "MLD101")]
     assert codes(run_cli("check", "--output-format", "json")) == [("c.py", "MLD101")]
 
@@ -113,8 +123,13 @@ def test_default_excludes_and_replacing_them(run_cli: Run, project: Project) -> 
 
 
 def test_gitignore_is_honoured_in_folder_walks(run_cli: Run, project: Project) -> None:
-    root = project(gitignore="ignored/\n*_tmp.py\n", ignored__a_py=UNSEEDED, b_tmp_py=UNSEEDED,
-                   c_py=UNSEEDED, sub__d_py=UNSEEDED)
+    root = project(
+        gitignore="ignored/\n*_tmp.py\n",
+        ignored__a_py=UNSEEDED,
+        b_tmp_py=UNSEEDED,
+        c_py=UNSEEDED,
+        sub__d_py=UNSEEDED,
+    )
     (root / ".git").mkdir()
     (root / "sub" / ".gitignore").write_text("d.py\n")
     assert codes(run_cli("check", "--output-format", "json")) == [("c.py", "MLD101")]
@@ -131,7 +146,9 @@ def test_nearest_pyproject_wins(run_cli: Run, project: Project) -> None:
         other__pyproject_toml='[project]\nname = "x"\n',  # no [tool.mldebt]: skipped
         other__c_py=UNSEEDED,
     )
-    assert codes(run_cli("check", "--output-format", "json")) == [("sub/b.py", "MLD101")]
+    assert codes(run_cli("check", "--output-format", "json")) == [
+        ("sub/b.py", "MLD101")
+    ]
 
 
 def test_rule_options_reach_the_rule(run_cli: Run, project: Project) -> None:
@@ -139,7 +156,9 @@ def test_rule_options_reach_the_rule(run_cli: Run, project: Project) -> None:
     assert codes(run_cli("check", "--output-format", "json")) == []
     project(pyproject_toml="[tool.mldebt.rules.MLD101]\ncheck-library-modules = true\n")
     assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]
-    project(pyproject_toml='[tool.mldebt.rules.unseeded-global-rng]\nentrypoints = ["lib.py"]\n')
+    project(
+        pyproject_toml='[tool.mldebt.rules.unseeded-global-rng]\nentrypoints = ["lib.py"]\n'
+    )
     assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]
 
 
@@ -147,7 +166,9 @@ def test_seed_functions_option(run_cli: Run, project: Project) -> None:
     program = "import numpy as np\nfrom tools import prepare\nprepare()\nx = np.random.rand()\n"
     project(train_py=program)
     assert len(codes(run_cli("check", "--output-format", "json"))) == 1
-    project(pyproject_toml='[tool.mldebt.rules.MLD101]\nseed-functions = ["tools.prepare"]\n')
+    project(
+        pyproject_toml='[tool.mldebt.rules.MLD101]\nseed-functions = ["tools.prepare"]\n'
+    )
     assert codes(run_cli("check", "--output-format", "json")) == []
 
 
@@ -156,4 +177,7 @@ def test_explicit_config_file(run_cli: Run, project: Project) -> None:
     result = run_cli("check", "--config", "ci.toml", "--output-format", "json")
     assert result.code == 0 and codes(result) == []
     missing = run_cli("check", "--config", "missing.toml")
-    assert missing.code == 2 and missing.err == "mldebt: error: missing.toml: config file not found\n"
+    assert (
+        missing.code == 2
+        and missing.err == "mldebt: error: missing.toml: config file not found\n"
+    )

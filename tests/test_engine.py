@@ -182,7 +182,9 @@ def test_unsafe_fixes_only_in_unsafe_mode() -> None:
     safe_text, _ = engine.fix_text("t.py", text, "safe", FileResult("t.py"))
     unsafe_text, findings = engine.fix_text("t.py", text, "unsafe", FileResult("t.py"))
     assert safe_text == text
-    assert unsafe_text == "import numpy as np\nnp.random.seed(0)\nx = np.random.rand()\n"
+    assert (
+        unsafe_text == "import numpy as np\nnp.random.seed(0)\nx = np.random.rand()\n"
+    )
     assert findings == []
 
 

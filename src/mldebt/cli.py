@@ -25,30 +25,64 @@ def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> 
     parser.add_argument(
         "paths", nargs="*", default=["."], help="files or folders to lint (default: .)"
     )
-    parser.add_argument("--select", type=_codes, action="extend", default=None,
-                        help="rules to run instead of the configured ones "
-                        "(codes, prefixes like MLD1, names or categories; comma-separated)")
-    parser.add_argument("--extend-select", type=_codes, action="extend", default=[],
-                        help="rules to run in addition to the selected ones")
-    parser.add_argument("--ignore", type=_codes, action="extend", default=[],
-                        help="rules to turn off")
-    parser.add_argument("--output-format", choices=("text", "json", "github"),
-                        default=os.environ.get("MLDEBT_OUTPUT_FORMAT", "text"),
-                        help="how findings are printed (default: text)")
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        action="extend",
+        default=None,
+        help="rules to run instead of the configured ones "
+        "(codes, prefixes like MLD1, names or categories; comma-separated)",
+    )
+    parser.add_argument(
+        "--extend-select",
+        type=_codes,
+        action="extend",
+        default=[],
+        help="rules to run in addition to the selected ones",
+    )
+    parser.add_argument(
+        "--ignore", type=_codes, action="extend", default=[], help="rules to turn off"
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json", "github"),
+        default=os.environ.get("MLDEBT_OUTPUT_FORMAT", "text"),
+        help="how findings are printed (default: text)",
+    )
     if not fix_command:
         parser.add_argument("--fix", action="store_true", help="apply safe fixes")
-    parser.add_argument("--unsafe-fixes", action="store_true",
-                        help="also show and, with --fix, apply unsafe fixes")
-    parser.add_argument("--diff", action="store_true",
-                        help="print the fixes as a diff instead of writing them")
-    parser.add_argument("--exit-zero", action="store_true",
-                        help="exit 0 even when findings remain (errors still exit 2)")
-    parser.add_argument("--statistics", action="store_true",
-                        help="print counts per rule instead of each finding")
-    parser.add_argument("--config", metavar="FILE",
-                        help="use this TOML file instead of discovering pyproject.toml")
-    parser.add_argument("-j", "--jobs", type=int, default=0,
-                        help="worker processes for many files (default: one per CPU)")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also show and, with --fix, apply unsafe fixes",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a diff instead of writing them",
+    )
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings remain (errors still exit 2)",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print counts per rule instead of each finding",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="use this TOML file instead of discovering pyproject.toml",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="worker processes for many files (default: one per CPU)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,7 +135,9 @@ def _run_check(args: argparse.Namespace) -> int:
     resolver = SettingsResolver(cli, args.config)
     resolver.default()  # validate the config even when no file is found
     files = collect_files(args.paths, resolver)
-    options = RunOptions(fix_mode=mode, write=fix and not args.diff, diff=args.diff, jobs=args.jobs)
+    options = RunOptions(
+        fix_mode=mode, write=fix and not args.diff, diff=args.diff, jobs=args.jobs
+    )
     results = run(files, options)
 
     findings = sorted(
@@ -126,7 +162,9 @@ def _run_check(args: argparse.Namespace) -> int:
         out.write(render_text(findings, args.unsafe_fixes))
         if args.diff:
             would = sum(1 for result in results if result.diff)
-            out.write(f"Would fix {would} file{'s' if would != 1 else ''}.\n" if would else "")
+            out.write(
+                f"Would fix {would} file{'s' if would != 1 else ''}.\n" if would else ""
+            )
         out.write(summary(findings, fixed, args.unsafe_fixes))
     for error in errors:
         print(f"mldebt: error: {error}", file=sys.stderr)
@@ -158,7 +196,9 @@ def _run_rules(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     name_width = max(len(rule.name) for rule in rules)
     category_width = max(len(rule.category) for rule in rules)
-    print(f"{'code':<7} {'name':<{name_width}} {'category':<{category_width}} fix  default")
+    print(
+        f"{'code':<7} {'name':<{name_width}} {'category':<{category_width}} fix  default"
+    )
     for rule in rules:
         fix = "yes" if rule.fixable() else "no"
         default = "on" if rule.default_enabled else "off"
@@ -177,7 +217,9 @@ def _run_rule(args: argparse.Namespace) -> int:
         print("\n".join(rule.documentation() for rule in all_rules()), end="")
         return EXIT_CLEAN
     if not args.rule:
-        return _error("rule: give a rule code or name (e.g. `mldebt rule MLD101`), or --all")
+        return _error(
+            "rule: give a rule code or name (e.g. `mldebt rule MLD101`), or --all"
+        )
     by_key = rules_by_key()
     rule = by_key.get(args.rule) or by_key.get(args.rule.upper())
     if rule is None:

@@ -132,7 +132,9 @@ class Settings:
         return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
 
     @functools.cached_property
-    def _ignore_specs(self) -> tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...]:
+    def _ignore_specs(
+        self,
+    ) -> tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...]:
         return tuple(
             (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
             for pattern, codes in self.per_file_ignores
@@ -167,13 +169,13 @@ class Settings:
 
 def _expect_list(value: object, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{where}: '{key}' must be {_KEYS.get(key, 'a list of strings')}")
+        raise ConfigError(
+            f"{where}: '{key}' must be {_KEYS.get(key, 'a list of strings')}"
+        )
     return value
 
 
-def _validate_rule_options(
-    table: object, where: str
-) -> dict[str, dict[str, Any]]:
+def _validate_rule_options(table: object, where: str) -> dict[str, dict[str, Any]]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: 'rules' must be {_KEYS['rules']}")
     by_key = rules_by_key()
@@ -182,7 +184,9 @@ def _validate_rule_options(
         rule: type[Rule] | None = by_key.get(key) or by_key.get(key.upper())
         if rule is None:
             hint = _did_you_mean(key, by_key)
-            raise ConfigError(f"{where}: 'rules.{key}': no rule has this code or name{hint}")
+            raise ConfigError(
+                f"{where}: 'rules.{key}': no rule has this code or name{hint}"
+            )
         if not isinstance(values, dict):
             raise ConfigError(f"{where}: 'rules.{key}' must be a table of options")
         known = {option.name: option for option in rule.options}
@@ -190,10 +194,14 @@ def _validate_rule_options(
             option = known.get(name)
             if option is None:
                 if known:
-                    hint = _did_you_mean(name, known) or f" (options: {', '.join(known)})"
+                    hint = (
+                        _did_you_mean(name, known) or f" (options: {', '.join(known)})"
+                    )
                 else:
                     hint = " (this rule has no options)"
-                raise ConfigError(f"{where}: 'rules.{key}.{name}': unknown option{hint}")
+                raise ConfigError(
+                    f"{where}: 'rules.{key}.{name}': unknown option{hint}"
+                )
             if not option.accepts(value):
                 raise ConfigError(
                     f"{where}: 'rules.{key}.{name}' must be {option.type_name}, "
@@ -203,26 +211,23 @@ def _validate_rule_options(
     return options
 
 
-def _select(
-    table: Mapping[str, Any], where: str, cli: CliOverrides
-) -> tuple[str, ...]:
+def _select(table: Mapping[str, Any], where: str, cli: CliOverrides) -> tuple[str, ...]:
     """The selected codes, layered as in Ruff: the file's select/extend-select/ignore,
     then the command line's; a ``--select`` on the command line starts afresh."""
+    layers: dict[str, set[str]] = {}
+    for key in ("select", "extend-select", "ignore"):
+        if key in table:
+            selectors = _expect_list(table[key], key, where)
+            layers[key] = _resolve_all(selectors, f"{where}: '{key}'")
     if cli.select is not None:
         base = _resolve_all(cli.select, "--select")
-    elif "select" in table:
-        selectors = _expect_list(table["select"], "select", where)
-        base = _resolve_all(selectors, f"{where}: 'select'")
     else:
-        base = {rule.code for rule in all_rules() if rule.default_enabled}
+        default = {rule.code for rule in all_rules() if rule.default_enabled}
+        base = set(layers["select"]) if "select" in layers else default
+        base |= layers.get("extend-select", set())
     base.add("MLD001")  # syntax errors are reported unless ignored explicitly
     if cli.select is None:
-        if "extend-select" in table:
-            extra = _expect_list(table["extend-select"], "extend-select", where)
-            base |= _resolve_all(extra, f"{where}: 'extend-select'")
-        if "ignore" in table:
-            ignored = _expect_list(table["ignore"], "ignore", where)
-            base -= _resolve_all(ignored, f"{where}: 'ignore'")
+        base -= layers.get("ignore", set())
     base |= _resolve_all(cli.extend_select, "--extend-select")
     base -= _resolve_all(cli.ignore, "--ignore")
     return tuple(sorted(base))
@@ -235,20 +240,28 @@ def settings_from_table(
     where = config_path or "command line"
     for key in table:
         if key not in _KEYS:
-            raise ConfigError(f"{where}: [tool.mldebt] unknown key '{key}'{_did_you_mean(key, _KEYS)}")
+            raise ConfigError(
+                f"{where}: [tool.mldebt] unknown key '{key}'{_did_you_mean(key, _KEYS)}"
+            )
     per_file: list[tuple[str, frozenset[str]]] = []
     raw_per_file = table.get("per-file-ignores", {})
     if not isinstance(raw_per_file, dict):
-        raise ConfigError(f"{where}: 'per-file-ignores' must be {_KEYS['per-file-ignores']}")
+        raise ConfigError(
+            f"{where}: 'per-file-ignores' must be {_KEYS['per-file-ignores']}"
+        )
     for pattern, selectors in raw_per_file.items():
-        key = f"per-file-ignores.\"{pattern}\""
+        key = f'per-file-ignores."{pattern}"'
         codes = _resolve_all(_expect_list(selectors, key, where), f"{where}: '{key}'")
         per_file.append((pattern, frozenset(codes)))
     respect = table.get("respect-gitignore", True)
     if not isinstance(respect, bool):
         raise ConfigError(f"{where}: 'respect-gitignore' must be a boolean")
-    exclude = tuple(_expect_list(table.get("exclude", list(DEFAULT_EXCLUDE)), "exclude", where))
-    extend = tuple(_expect_list(table.get("extend-exclude", []), "extend-exclude", where))
+    exclude = tuple(
+        _expect_list(table.get("exclude", list(DEFAULT_EXCLUDE)), "exclude", where)
+    )
+    extend = tuple(
+        _expect_list(table.get("extend-exclude", []), "extend-exclude", where)
+    )
     return Settings(
         root=root,
         config_path=config_path,
@@ -316,11 +329,17 @@ class SettingsResolver:
         if cached is not None:
             return cached
         candidate = os.path.join(directory, "pyproject.toml")
-        table = read_table(candidate, require_tool_table=True) if os.path.isfile(candidate) else None
+        table = (
+            read_table(candidate, require_tool_table=True)
+            if os.path.isfile(candidate)
+            else None
+        )
         if table is not None:
             settings = self._by_config.get(candidate)
             if settings is None:
-                settings = settings_from_table(table, directory, _display(candidate), self.cli)
+                settings = settings_from_table(
+                    table, directory, _display(candidate), self.cli
+                )
                 self._by_config[candidate] = settings
         else:
             parent = os.path.dirname(directory)

@@ -67,7 +67,9 @@ def _ignores_above(folder: str) -> _GitIgnore:
     return ignore
 
 
-def _walk(folder: str, resolver: SettingsResolver, found: list[tuple[str, Settings]]) -> None:
+def _walk(
+    folder: str, resolver: SettingsResolver, found: list[tuple[str, Settings]]
+) -> None:
     settings = resolver.for_directory(os.path.abspath(folder))
     pending = [(folder, _ignores_above(folder))]
     while pending:

@@ -31,7 +31,12 @@ def render_rule(rule: type[Rule]) -> str:
     if body.strip():
         parts.append(body.strip())
     if rule.options:
-        rows = ["## Options", "", "| option | type | default | meaning |", "| --- | --- | --- | --- |"]
+        rows = [
+            "## Options",
+            "",
+            "| option | type | default | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
         for option in rule.options:
             rows.append(
                 f"| `{option.name}` | {option.type_name} | `{option.default!r}` | {option.doc} |"

@@ -16,7 +16,9 @@ def has_star_args(call: cst.Call) -> bool:
     return any(arg.star for arg in call.args)
 
 
-def argument(call: cst.Call, keyword: str, position: int | None = None) -> cst.Arg | None:
+def argument(
+    call: cst.Call, keyword: str, position: int | None = None
+) -> cst.Arg | None:
     """The argument bound to parameter ``keyword``: by keyword, else by position."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:

@@ -16,11 +16,16 @@ from typing import Literal
 import libcst as cst
 
 from mldebt.engine.config import Settings
-from mldebt.engine.findings import Finding, TextEdit, TextFix, Location
+from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
 from mldebt.engine.positions import compute_spans
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.rule import Report, Rule
-from mldebt.engine.source import LineIndex, SourceDecodeError, SourceText, write_atomically
+from mldebt.engine.source import (
+    LineIndex,
+    SourceDecodeError,
+    SourceText,
+    write_atomically,
+)
 from mldebt.engine.suppressions import find_suppressions
 from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, walk
 
@@ -109,7 +114,9 @@ class Linter:
         except SyntaxError as python_error:
             line = python_error.lineno or 1
             column = python_error.offset or 1
-            return self._syntax_finding(path, line, column, f"SyntaxError: {python_error.msg}")
+            return self._syntax_finding(
+                path, line, column, f"SyntaxError: {python_error.msg}"
+            )
         except (ValueError, RecursionError, MemoryError):
             pass
         detail = _SYNTAX_MESSAGE.sub("", error.message.strip())
@@ -117,12 +124,24 @@ class Linter:
             path, error.raw_line, error.raw_column + 1, f"SyntaxError: {detail}"
         )
 
-    def _syntax_finding(self, path: str, line: int, column: int, message: str) -> list[Finding]:
-        if not self.report_syntax_errors or "MLD001" in self.settings.ignored_codes(path):
+    def _syntax_finding(
+        self, path: str, line: int, column: int, message: str
+    ) -> list[Finding]:
+        if not self.report_syntax_errors or "MLD001" in self.settings.ignored_codes(
+            path
+        ):
             return []
         return [
             Finding(
-                path, line, column, line, column, "MLD001", "syntax-error", "syntax", message
+                path,
+                line,
+                column,
+                line,
+                column,
+                "MLD001",
+                "syntax-error",
+                "syntax",
+                message,
             )
         ]
 
@@ -174,7 +193,9 @@ class Linter:
                             Location(*index.location(end)),
                         )
                     )
-                fix = TextFix(report.fix.applicability, report.fix.message, tuple(edits))
+                fix = TextFix(
+                    report.fix.applicability, report.fix.message, tuple(edits)
+                )
             findings.append(
                 Finding(
                     path,
@@ -205,7 +226,9 @@ class Linter:
         if mode == "none" or not parsed:
             return text, findings
         for _ in range(MAX_FIX_PASSES):
-            candidates = [f for f in findings if f.fix is not None and _allowed(f.fix, mode)]
+            candidates = [
+                f for f in findings if f.fix is not None and _allowed(f.fix, mode)
+            ]
             if not candidates:
                 break
             new_text, applied = self._apply_parsable(path, text, candidates, result)
@@ -243,7 +266,9 @@ class Linter:
 
     # ---- one file from disk ------------------------------------------------------
 
-    def check_file(self, path: str, mode: FixMode, write: bool, diff: bool) -> FileResult:
+    def check_file(
+        self, path: str, mode: FixMode, write: bool, diff: bool
+    ) -> FileResult:
         """Lint (and optionally fix) the file at ``path``; never raises for bad input."""
         result = FileResult(path)
         try:
@@ -257,7 +282,9 @@ class Linter:
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:
-            result.findings = self._syntax_finding(path, 1, 1, f"cannot decode file: {error}")
+            result.findings = self._syntax_finding(
+                path, 1, 1, f"cannot decode file: {error}"
+            )
             return result
         try:
             new_text, findings = self.fix_text(path, source.text, mode, result)
@@ -293,7 +320,9 @@ def _allowed(fix: TextFix, mode: FixMode) -> bool:
 def _non_overlapping(candidates: list[Finding]) -> list[Finding]:
     """Greedily keep fixes in source order that do not overlap an earlier one."""
     chosen: list[Finding] = []
-    for finding in sorted(candidates, key=lambda f: min(e.start for e in f.fix.edits) if f.fix else 0):
+    for finding in sorted(
+        candidates, key=lambda f: min(e.start for e in f.fix.edits) if f.fix else 0
+    ):
         assert finding.fix is not None
         if all(not finding.fix.overlaps(other.fix) for other in chosen if other.fix):
             chosen.append(finding)
@@ -301,7 +330,9 @@ def _non_overlapping(candidates: list[Finding]) -> list[Finding]:
 
 
 def _apply(text: str, fixes: Sequence[TextFix]) -> str:
-    edits = sorted({edit for fix in fixes for edit in fix.edits}, key=lambda e: (e.start, e.end))
+    edits = sorted(
+        {edit for fix in fixes for edit in fix.edits}, key=lambda e: (e.start, e.end)
+    )
     pieces: list[str] = []
     cursor = 0
     for edit in edits:

@@ -161,7 +161,10 @@ class NameTracker:
         scope.names[name] = binding
 
     def bind_target(
-        self, target: cst.BaseExpression, value: cst.BaseExpression | None, node: cst.CSTNode
+        self,
+        target: cst.BaseExpression,
+        value: cst.BaseExpression | None,
+        node: cst.CSTNode,
     ) -> None:
         """Bind every name an assignment target introduces (unpacking included)."""
         if isinstance(target, cst.Name):

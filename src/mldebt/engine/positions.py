@@ -88,7 +88,9 @@ class _TargetedCodegenState(CodegenState):
             self._syntax[id(node)] = (start, self._current_offset())
 
 
-def compute_spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, NodeSpan]:
+def compute_spans(
+    module: cst.Module, nodes: Iterable[cst.CSTNode]
+) -> dict[int, NodeSpan]:
     """Offsets of ``nodes`` (keyed by ``id``) in the code ``module`` generates."""
     wanted = {id(node) for node in nodes}
     if not wanted:

@@ -26,7 +26,9 @@ def all_rules() -> tuple[type[Rule], ...]:
             ):
                 other = found.get(value.code)
                 if other is not None and other is not value:
-                    raise RuntimeError(f"{value.code} is defined twice: {other}, {value}")
+                    raise RuntimeError(
+                        f"{value.code} is defined twice: {other}, {value}"
+                    )
                 found[value.code] = value
     return tuple(found[code] for code in sorted(found))
 

@@ -97,14 +97,18 @@ def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
     if findings:
         noun = "finding" if len(findings) == 1 else "findings"
         fixed_note = f" ({fixed} fixed, {len(findings)} remaining)" if fixed else ""
-        parts.append(f"Found {len(findings) + fixed if fixed else len(findings)} {noun}{fixed_note}.")
+        parts.append(
+            f"Found {len(findings) + fixed if fixed else len(findings)} {noun}{fixed_note}."
+        )
         fixable = sum(1 for finding in findings if _fixable(finding, mode))
         if fixable:
             parts.append(f"[*] {fixable} fixable with the `--fix` option.")
         hidden = sum(
             1
             for finding in findings
-            if finding.fix is not None and finding.fix.applicability == "unsafe" and not unsafe_shown
+            if finding.fix is not None
+            and finding.fix.applicability == "unsafe"
+            and not unsafe_shown
         )
         if hidden:
             parts.append(

@@ -35,7 +35,6 @@ _CODE = re.compile(r"^MLD\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-
 @dataclass(frozen=True)
 class Valid:
     """Code that the rule must not flag."""

@@ -53,7 +53,9 @@ def _run_chunk(chunk: list[tuple[str, int]]) -> list[FileResult]:
     assert _WORKER is not None
     all_settings, options, cache = _WORKER
     return [
-        cache.get(all_settings[index]).check_file(path, options.fix_mode, options.write, options.diff)
+        cache.get(all_settings[index]).check_file(
+            path, options.fix_mode, options.write, options.diff
+        )
         for path, index in chunk
     ]
 
@@ -70,7 +72,9 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     if jobs == 1 or len(files) < PARALLEL_MIN_FILES:
         cache = _LinterCache()
         return [
-            cache.get(settings).check_file(path, options.fix_mode, options.write, options.diff)
+            cache.get(settings).check_file(
+                path, options.fix_mode, options.write, options.diff
+            )
             for path, settings in files
         ]
     distinct: list[Settings] = []
@@ -81,7 +85,9 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
             indexes[id(settings)] = len(distinct)
             distinct.append(settings)
         tasks.append((path, indexes[id(settings)]))
-    chunks = [tasks[start : start + CHUNK_SIZE] for start in range(0, len(tasks), CHUNK_SIZE)]
+    chunks = [
+        tasks[start : start + CHUNK_SIZE] for start in range(0, len(tasks), CHUNK_SIZE)
+    ]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # Build the linters before forking so every worker inherits them ready to use.

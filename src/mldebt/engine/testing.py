@@ -39,8 +39,14 @@ def example_cases() -> Iterator[ExampleCase]:
 def _linter(rule: type[Rule], example: Valid | Invalid) -> Linter:
     options = example.options if isinstance(example, Invalid) else {}
     selected = tuple(sorted({rule.code, "MLD001"}))
-    return Linter(Settings(root=".", config_path=None, selected=selected,
-                           rule_options={rule.code: dict(options)}))
+    return Linter(
+        Settings(
+            root=".",
+            config_path=None,
+            selected=selected,
+            rule_options={rule.code: dict(options)},
+        )
+    )
 
 
 def run_example(case: ExampleCase) -> tuple[list[Finding], str | None]:
@@ -51,7 +57,9 @@ def run_example(case: ExampleCase) -> tuple[list[Finding], str | None]:
     findings, _ = linter.lint_text("example.py", source)
     fixed = None
     if isinstance(example, Invalid) and example.fixed is not None:
-        fixed, _ = linter.fix_text("example.py", source, "unsafe", FileResult("example.py"))
+        fixed, _ = linter.fix_text(
+            "example.py", source, "unsafe", FileResult("example.py")
+        )
     return findings, fixed
 
 
@@ -67,16 +75,18 @@ def check_example(case: ExampleCase) -> None:
     if isinstance(example, Valid):
         assert not own, f"{case.id}: must not be flagged, got:\n{rendered}"
         return
-    assert len(own) == example.count, (
-        f"{case.id}: expected {example.count} finding(s), got {len(own)}:\n{rendered}"
-    )
+    assert (
+        len(own) == example.count
+    ), f"{case.id}: expected {example.count} finding(s), got {len(own)}:\n{rendered}"
     if example.line is not None:
-        assert own[0].line == example.line, f"{case.id}: line {own[0].line} != {example.line}"
+        assert (
+            own[0].line == example.line
+        ), f"{case.id}: line {own[0].line} != {example.line}"
     if example.column is not None:
-        assert own[0].column == example.column, (
-            f"{case.id}: column {own[0].column} != {example.column}"
-        )
+        assert (
+            own[0].column == example.column
+        ), f"{case.id}: column {own[0].column} != {example.column}"
     if example.fixed is not None:
-        assert fixed == example_source(example.fixed), (
-            f"{case.id}: fixed code differs:\n{fixed}"
-        )
+        assert fixed == example_source(
+            example.fixed
+        ), f"{case.id}: fixed code differs:\n{fixed}"

@@ -83,7 +83,14 @@ _FIELD_ORDER: dict[type, tuple[str, ...]] = {
         "returns",
         "body",
     ),
-    cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    cst.ClassDef: (
+        "decorators",
+        "name",
+        "type_parameters",
+        "bases",
+        "keywords",
+        "body",
+    ),
     cst.ListComp: ("for_in", "elt"),
     cst.SetComp: ("for_in", "elt"),
     cst.GeneratorExp: ("for_in", "elt"),
@@ -194,7 +201,9 @@ class _NameHandlers:
     def visit_Parameters(self, node: cst.Parameters) -> None:
         assert self.ctx is not None
         ancestors = self.ctx.ancestors
-        if len(ancestors) >= 2 and isinstance(ancestors[-2], (cst.FunctionDef, cst.Lambda)):
+        if len(ancestors) >= 2 and isinstance(
+            ancestors[-2], (cst.FunctionDef, cst.Lambda)
+        ):
             self.names.push("function", ancestors[-2])
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -274,7 +283,9 @@ class _NameHandlers:
 class DispatchTable:
     """For each node class: the visit and leave handlers to call, in order."""
 
-    def __init__(self, handler_sources: Iterable[Iterable[tuple[str, Handler]]]) -> None:
+    def __init__(
+        self, handler_sources: Iterable[Iterable[tuple[str, Handler]]]
+    ) -> None:
         """Group handlers by node class; earlier sources run first."""
         visits: dict[type, list[Handler]] = {}
         leaves: dict[type, list[Handler]] = {}

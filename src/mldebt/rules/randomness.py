@@ -31,17 +31,25 @@ _SEED_LIKE = re.compile(
     r"^(set|fix|init|seed)?_?(all_?|global_?)?(random_?)?seeds?(_all|_everything)?$",
     re.IGNORECASE,
 )
-_FAMILY_LABEL = {NUMPY: "numpy's global RNG", RANDOM: "the `random` module's global RNG",
-                 TORCH: "torch's global RNG"}
-_SEED_CALL = {NUMPY: "{alias}.random.seed({seed})", RANDOM: "{alias}.seed({seed})",
-              TORCH: "{alias}.manual_seed({seed})"}
+_FAMILY_LABEL = {
+    NUMPY: "numpy's global RNG",
+    RANDOM: "the `random` module's global RNG",
+    TORCH: "torch's global RNG",
+}
+_SEED_CALL = {
+    NUMPY: "{alias}.random.seed({seed})",
+    RANDOM: "{alias}.seed({seed})",
+    TORCH: "{alias}.manual_seed({seed})",
+}
 # Their seeding calls are listed exactly in SEEDERS; a name like `torch.seed` there
 # is not a project helper.
 _KNOWN_LIBRARIES = frozenset({"numpy", "random", "torch", "tensorflow", "keras", "jax"})
 _FAMILY_MODULE = {NUMPY: "numpy", RANDOM: "random", TORCH: "torch"}
 
 
-def entropy_source(ctx: FileContext, expr: cst.BaseExpression, depth: int = 2) -> str | None:
+def entropy_source(
+    ctx: FileContext, expr: cst.BaseExpression, depth: int = 2
+) -> str | None:
     """The qualified name of a call inside ``expr`` whose value differs on every run
     (the clock, the OS, an unseeded RNG), following a plain name to the value it was
     assigned, ``depth`` levels deep; None when ``expr`` looks deterministic."""
@@ -55,7 +63,11 @@ def entropy_source(ctx: FileContext, expr: cst.BaseExpression, depth: int = 2) -
             return name
     if depth > 0 and isinstance(expr, cst.Name):
         binding = ctx.names.lookup(expr.value)
-        if binding is not None and binding.kind == "assign" and binding.value is not None:
+        if (
+            binding is not None
+            and binding.kind == "assign"
+            and binding.value is not None
+        ):
             return entropy_source(ctx, binding.value, depth - 1)
     return None
 
@@ -210,7 +222,13 @@ class UnseededGlobalRng(Rule):
                 if generator is not None and not is_none(generator.value):
                     return
             self.draws.append(
-                _Draw(node, ctx.anchor_for(node), qualname, family, not ctx.names.in_function())
+                _Draw(
+                    node,
+                    ctx.anchor_for(node),
+                    qualname,
+                    family,
+                    not ctx.names.in_function(),
+                )
             )
             return
         seeder = SEEDERS.get(qualname)
@@ -287,7 +305,10 @@ class UnseededGlobalRng(Rule):
         call = _SEED_CALL[family].format(alias=alias, seed=seed)
         newline = self.ctx.module.default_newline
         content = call + newline
-        if anchor is self.ctx.module.body[-1] and not self.ctx.module.has_trailing_newline:
+        if (
+            anchor is self.ctx.module.body[-1]
+            and not self.ctx.module.has_trailing_newline
+        ):
             content = newline + call
         return Fix.insert_after(
             anchor,
@@ -297,67 +318,51 @@ class UnseededGlobalRng(Rule):
         )
 
     valid = (
-        Valid(
-            """
+        Valid("""
             import numpy as np
             SEED = 13
             np.random.seed(SEED)
             noise = np.random.normal(0.0, 0.1, size=100)
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import numpy as np
             rng = np.random.default_rng(2024)
             noise = rng.normal(0.0, 0.1, size=100)
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import random
             def pick(random, items):
                 return random.choice(items)  # a parameter, not the module
             if __name__ == "__main__":
                 pick(None, [1, 2])
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import torch
             from transformers import set_seed
             set_seed(13)  # seeds random, numpy and torch
             weights = torch.randn(8, 3)
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import torch
             g = torch.Generator().manual_seed(0)
             x = torch.rand(3, generator=g)
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import numpy as np
             def jitter(x):  # a library function: the calling program seeds
                 return x + np.random.normal(size=x.shape)
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import random
             from myproject.utils import seed_everything
             seed_everything(7)
             random.shuffle([1, 2, 3])
-            """
-        ),
-        Valid(
-            """
+            """),
+        Valid("""
             import random
             random = MyRng()
             random.shuffle([1, 2, 3])  # rebound to a local object
-            """
-        ),
+            """),
     )
     invalid = (
         Invalid(
@@ -373,24 +378,20 @@ class UnseededGlobalRng(Rule):
             noise = np.random.normal(0.0, 0.1, size=100)
             """,
         ),
-        Invalid(
-            """
+        Invalid("""
             from numpy.random import rand
             x = rand(3)
-            """
-        ),
+            """),
         Invalid(
             """
             import numpy.random as npr
             x = npr.rand(3)
             """,
         ),
-        Invalid(
-            """
+        Invalid("""
             from numpy import random as nr
             x = nr.permutation(10)
-            """
-        ),
+            """),
         Invalid(
             """
             import random
@@ -428,28 +429,22 @@ class UnseededGlobalRng(Rule):
             weights = torch.randn(8, 3)
             """,
         ),
-        Invalid(
-            """
+        Invalid("""
             import numpy as np
             np.random.seed(None)
             idx = np.random.permutation(10)
-            """
-        ),
-        Invalid(
-            """
+            """),
+        Invalid("""
             import torch.nn as nn
             layer = nn.Linear(3, 4)
             nn.init.xavier_uniform_(layer.weight)
-            """
-        ),
-        Invalid(
-            """
+            """),
+        Invalid("""
             import numpy as np
             np.random.seed(0)  # seeds numpy only
             import random
             random.shuffle([1, 2])
-            """
-        ),
+            """),
     )
 
 
@@ -541,7 +536,11 @@ class UnseededRngInstance(Rule):
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             target = parent.targets[0].target
             if isinstance(target, cst.Name):
-                self.torch_generators[target.value] = (node, ctx.anchor_for(node), qualname)
+                self.torch_generators[target.value] = (
+                    node,
+                    ctx.anchor_for(node),
+                    qualname,
+                )
                 return
         self.report(node, f"`{qualname}()` is never seeded with `.{method}(k)`")
 
@@ -562,24 +561,28 @@ class UnseededRngInstance(Rule):
         Valid("import torch\ng = torch.Generator()\ng.manual_seed(0)\n"),
         Valid("import torch\nloader_gen = torch.Generator().manual_seed(0)\n"),
         Valid("import numpy as np\nrng = np.random.default_rng(*args)\n"),
-        Valid("import secrets, uuid\nrun_id, token = uuid.uuid4().hex, secrets.token_hex(16)\n"),
+        Valid(
+            "import secrets, uuid\nrun_id, token = uuid.uuid4().hex, secrets.token_hex(16)\n"
+        ),
         Valid("from mylib import default_rng\nrng = default_rng()\n"),
     )
     invalid = (
-        Invalid("import numpy as np\nrng = np.random.default_rng()\n", line=2, column=7),
+        Invalid(
+            "import numpy as np\nrng = np.random.default_rng()\n", line=2, column=7
+        ),
         Invalid("from numpy.random import default_rng\nrng = default_rng(None)\n"),
         Invalid("import numpy as np\nstate = np.random.RandomState()\n"),
         Invalid("import numpy as np\nrng = np.random.Generator(np.random.PCG64())\n"),
         Invalid("import random\npicker = random.Random()\n"),
-        Invalid("import torch\ng = torch.Generator()\nx = torch.rand(3, generator=g)\n"),
         Invalid(
-            """
+            "import torch\ng = torch.Generator()\nx = torch.rand(3, generator=g)\n"
+        ),
+        Invalid("""
             import numpy as np
             def subsample(df):
                 rng = np.random.default_rng()
                 return df.iloc[rng.choice(len(df), size=500, replace=False)]
-            """
-        ),
+            """),
     )
 
 
@@ -628,14 +631,18 @@ class NondeterministicSeed(Rule):
         if qualname is None:
             return
         if qualname in ENTROPY_RESEEDS:
-            self.report(node, f"`{qualname}()` re-seeds from OS entropy: it pins nothing")
+            self.report(
+                node, f"`{qualname}()` re-seeds from OS entropy: it pins nothing"
+            )
             return
         seeder = SEEDERS.get(qualname)
         if seeder is not None:
             arg = seed_argument(node, seeder)
             if arg is None:
                 if seeder.missing_is_entropy and not has_star_args(node):
-                    self.report(node, f"`{qualname}()` without a seed re-seeds from OS entropy")
+                    self.report(
+                        node, f"`{qualname}()` without a seed re-seeds from OS entropy"
+                    )
                 return
             self._check_value(node, qualname, arg.value)
             return
@@ -677,9 +684,13 @@ class NondeterministicSeed(Rule):
         Invalid("import random\nrandom.seed(None)\n"),
         Invalid("import random, time\nrandom.seed(time.time())\n"),
         Invalid("import torch\ntorch.seed()\n"),
-        Invalid("import time\nimport numpy as np\nSEED = int(time.time())\nnp.random.seed(SEED)\n"),
+        Invalid(
+            "import time\nimport numpy as np\nSEED = int(time.time())\nnp.random.seed(SEED)\n"
+        ),
         Invalid("import os\nimport torch\ntorch.manual_seed(os.getpid())\n"),
-        Invalid("from datetime import datetime\nimport numpy as np\n"
-                "rng = np.random.default_rng(int(datetime.now().timestamp()))\n"),
+        Invalid(
+            "from datetime import datetime\nimport numpy as np\n"
+            "rng = np.random.default_rng(int(datetime.now().timestamp()))\n"
+        ),
         Invalid("from lightning import seed_everything\nseed_everything()\n"),
     )

@@ -69,11 +69,19 @@ SEEDERS: dict[str, Seeder] = {
     "transformers.enable_full_determinism": _EVERYTHING,
     "accelerate.utils.set_seed": _EVERYTHING,
     "lightning.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
-    "lightning.pytorch.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
-    "lightning.fabric.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
-    "pytorch_lightning.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
+    "lightning.pytorch.seed_everything": Seeder(
+        ALL_FAMILIES, "seed", missing_is_entropy=True
+    ),
+    "lightning.fabric.seed_everything": Seeder(
+        ALL_FAMILIES, "seed", missing_is_entropy=True
+    ),
+    "pytorch_lightning.seed_everything": Seeder(
+        ALL_FAMILIES, "seed", missing_is_entropy=True
+    ),
     "keras.utils.set_random_seed": Seeder(frozenset({NUMPY, RANDOM}), "seed"),
-    "tensorflow.keras.utils.set_random_seed": Seeder(frozenset({NUMPY, RANDOM}), "seed"),
+    "tensorflow.keras.utils.set_random_seed": Seeder(
+        frozenset({NUMPY, RANDOM}), "seed"
+    ),
 }
 
 # Calls that re-seed from OS entropy whatever they are given.

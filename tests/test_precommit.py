@@ -1,0 +1,117 @@
+"""End to end: real git, real pre-commit, this checkout as the hook repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+GIT = shutil.which("git")
+
+pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the module: the hook env is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    repo = tmp_path / "ml-project"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    git(repo, "add", "-A")
+    return repo
+
+
+def run_pre_commit(
+    repo: Path, home: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+UNSEEDED = "import numpy as np\n\nx = np.random.rand(3)\n"
+
+
+def test_try_repo_reports_the_finding_and_fails(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    repo = make_repo(tmp_path, {"train.py": UNSEEDED, "clean.py": "x = 1\n"})
+    result = run_pre_commit(
+        repo, pre_commit_home, "try-repo", str(CHECKOUT), "mldebt", "--all-files"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert (
+        "train.py:3:5: MLD101 `numpy.random.rand` draws from numpy's global RNG"
+        in output
+    )
+    assert "clean.py:" not in output
+
+
+def test_config_with_local_path_and_head_rev(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=CHECKOUT, capture_output=True, text=True
+    )
+    if head.returncode != 0:
+        pytest.fail("this checkout has no commit; commit before running the suite")
+    config = (
+        "repos:\n"
+        f"  - repo: {CHECKOUT}\n"
+        f"    rev: {head.stdout.strip()}\n"
+        "    hooks:\n"
+        "      - id: mldebt\n"
+    )
+    pyproject = '[tool.mldebt]\nextend-exclude = ["vendored"]\n'
+    repo = make_repo(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": config,
+            "pyproject.toml": pyproject,
+            "src/train.py": "import numpy as np\n\nif __name__ == '__main__':\n"
+            "    np.random.shuffle([1, 2])  # noqa: MLD101\n",
+            "vendored/lib.py": UNSEEDED,
+        },
+    )
+    result = run_pre_commit(repo, pre_commit_home, "run", "--all-files")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Passed" in output
+    (repo / "src" / "prep.py").write_text("import random\nrandom.seed()\n")
+    git(repo, "add", "-A")
+    result = run_pre_commit(repo, pre_commit_home, "run")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert (
+        "src/prep.py:2:1: MLD103 `random.seed()` without a seed re-seeds from OS entropy"
+        in output
+    )
