@@ -69,8 +69,8 @@ class Row:
     """One line of the output table."""
 
     label: str
-    files: int
-    lines: int
+    files: int | None
+    lines: int | None
     timing: Timing
     findings: int | None = None
     rate: bool = True
@@ -256,29 +256,32 @@ def cli_files(paths: Sequence[str]) -> list[str]:
     return [path for path, _ in collect_files(paths, resolver)]
 
 
+def read_bytes(path: str) -> bytes:
+    """Return the bytes of the file at ``path``."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def pick_latency_file(corpus: Sequence[CorpusFile], linter: Linter) -> CorpusFile:
     """Return the parseable file closest to 300 lines, preferring pre-filter hits."""
+    near = sorted(corpus, key=lambda item: abs(item.lines - TARGET_LINES))[:50]
 
     def key(item: CorpusFile) -> tuple[bool, int, str]:
-        with open(item.path, "rb") as handle:
-            raw = handle.read()
-        return (not linter.could_fire(raw), abs(item.lines - TARGET_LINES), item.path)
+        missed = not linter.could_fire(read_bytes(item.path))
+        return missed, abs(item.lines - TARGET_LINES), item.path
 
-    near = sorted(corpus, key=lambda item: abs(item.lines - TARGET_LINES))[:50]
     for item in sorted(near, key=key):
         try:
-            linter.lint_text(item.path, SourceText.decode(_read(item.path)).text)
-            libcst.parse_module(_read(item.path))
+            libcst.parse_module(read_bytes(item.path))
         except Exception:
             continue
         return item
     return near[0]
 
 
-def _read(path: str) -> bytes:
-    """Return the bytes of the file at ``path``."""
-    with open(path, "rb") as handle:
-        return handle.read()
+def progress(message: str) -> None:
+    """Print a progress line to stderr (the table goes to stdout)."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 def make_settings(selected: Sequence[str]) -> Settings:
@@ -296,12 +299,14 @@ def format_table(rows: Sequence[Row]) -> str:
     header = ("benchmark", "files", "lines", "CPU s", "wall s", "lines/s", "findings")
     body: list[tuple[str, ...]] = []
     for row in rows:
-        rate = row.lines / row.timing.wall if row.rate and row.timing.wall else None
+        rate = None
+        if row.rate and row.lines is not None and row.timing.wall:
+            rate = row.lines / row.timing.wall
         body.append(
             (
                 row.label,
-                str(row.files),
-                str(row.lines),
+                "-" if row.files is None else str(row.files),
+                "-" if row.lines is None else str(row.lines),
                 format_seconds(row.timing.cpu),
                 format_seconds(row.timing.wall),
                 "-" if rate is None else f"{rate:,.0f}",
@@ -343,17 +348,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_codes = tuple(rule.code for rule in all_rules())
     linter_all = Linter(make_settings(all_codes))
     linter_one = Linter(make_settings(("MLD101",)))
-    hits_all = sum(linter_all.could_fire(_read(item.path)) for item in corpus)
-    hits_one = sum(linter_one.could_fire(_read(item.path)) for item in corpus)
+    hits_all = sum(linter_all.could_fire(read_bytes(item.path)) for item in corpus)
+    hits_one = sum(linter_one.could_fire(read_bytes(item.path)) for item in corpus)
     files, lines = len(corpus), total_lines
 
+    progress(f"{files} files, {lines} lines under {root}")
+    progress("libcst parse alone")
     parse_timing, parse_failed = measure(lambda: parse_all(corpus), args.repeat)
+    progress("mldebt, all rules")
     all_timing, all_outcome = measure(
         lambda: check_all(linter_all, corpus), args.repeat
     )
+    progress("mldebt, all rules, no pre-filter")
     full_timing, full_outcome = measure(
         lambda: lint_all(linter_all, corpus), args.repeat
     )
+    progress("mldebt, one rule")
     one_timing, one_outcome = measure(
         lambda: check_all(linter_one, corpus), args.repeat
     )
@@ -367,7 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             full_timing,
             full_outcome.findings,
         ),
-        Row("mldebt, one rule (MLD101)", files, lines, one_timing, one_outcome.findings),
+        Row(
+            "mldebt, one rule (MLD101)", files, lines, one_timing, one_outcome.findings
+        ),
     ]
 
     linted = cli_files([item.path for item in corpus])
@@ -377,20 +389,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     for jobs in sorted({1, cpus}):
         command = [sys.executable, "-m", "mldebt", "check", "--exit-zero"]
         command += ["--jobs", str(jobs), *(item.path for item in corpus)]
+        progress(f"mldebt CLI, --jobs {jobs}")
         timing, code = run_process(command)
         cli_codes[jobs] = code
         label = f"mldebt CLI, --jobs {jobs}"
         rows.append(Row(label, len(linted), linted_lines, timing))
 
     target = pick_latency_file(corpus, linter_all)
+    progress(f"one-file latency: {target.path}")
     one_file = [sys.executable, "-m", "mldebt", "check", target.path]
     file_timing, file_code = latency(one_file, args.latency_runs)
-    libcst_timing, _ = latency([sys.executable, "-c", "import libcst"], args.latency_runs)
+    libcst_timing, _ = latency(
+        [sys.executable, "-c", "import libcst"], args.latency_runs
+    )
     bare_timing, _ = latency([sys.executable, "-c", "pass"], args.latency_runs)
     rows += [
         Row("one-file latency, mldebt check", 1, target.lines, file_timing, rate=False),
-        Row("one-file floor, import libcst", 0, 0, libcst_timing, rate=False),
-        Row("one-file floor, python -c pass", 0, 0, bare_timing, rate=False),
+        Row("one-file floor, import libcst", None, None, libcst_timing),
+        Row("one-file floor, python -c pass", None, None, bare_timing),
     ]
 
     print(f"python   {platform.python_version()} ({sys.executable})")
@@ -403,7 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(rows))
     print()
     print("mldebt all rules / libcst parse (target <= 3x):")
-    for label, timing in (("with pre-filter", all_timing), ("no pre-filter", full_timing)):
+    for label, timing in (
+        ("with pre-filter", all_timing),
+        ("no pre-filter", full_timing),
+    ):
         cpu_ratio = ratio(timing.cpu, parse_timing.cpu)
         wall_ratio = ratio(timing.wall, parse_timing.wall)
         print(f"  {label:<16} CPU {cpu_ratio}, wall {wall_ratio}")
@@ -431,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     codes_text = ", ".join(f"--jobs {jobs}: {code}" for jobs, code in cli_codes.items())
     print(f"  CLI exit codes: {codes_text}; one-file run: {file_code}")
-    hit = "passes" if linter_all.could_fire(_read(target.path)) else "fails"
+    hit = "passes" if linter_all.could_fire(read_bytes(target.path)) else "fails"
     print(f"  latency file: {target.path} ({target.lines} lines, {hit} the pre-filter)")
     print(f"  latency rows: median of {args.latency_runs} runs after 1 warm-up")
     return 0

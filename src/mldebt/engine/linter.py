@@ -17,7 +17,7 @@ import libcst as cst
 
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
-from mldebt.engine.positions import compute_spans
+from mldebt.engine.positions import code_for_node, compute_spans
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.rule import Report, Rule
 from mldebt.engine.source import (
@@ -178,7 +178,7 @@ class Linter:
                     node_span = spans[id(edit.node)]
                     content = edit.content
                     if isinstance(content, cst.CSTNode):
-                        content = module.code_for_node(content)
+                        content = code_for_node(module, content, node_span.indent)
                     start, end = node_span.start, node_span.end
                     if edit.kind == "insert_before":
                         end = start

@@ -25,6 +25,21 @@ class NodeSpan:
     end: int
     syntax_start: int  # what a reader calls the node: no leading/trailing whitespace
     syntax_end: int
+    indent: tuple[str, ...] = ()  # indentation in force where the node starts
+
+
+def code_for_node(
+    module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...] = ()
+) -> str:
+    """The code ``node`` generates at a place indented by ``indent`` (as measured by
+    ``compute_spans``), so a replacement statement keeps its block's indentation."""
+    state = CodegenState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        indent_tokens=list(indent),
+    )
+    node._codegen(state)
+    return "".join(state.tokens)
 
 
 class _TargetedCodegenState(CodegenState):
@@ -38,7 +53,7 @@ class _TargetedCodegenState(CodegenState):
         self._wanted = wanted
         self._counted_tokens = 0
         self._offset = 0
-        self._open: dict[int, int] = {}
+        self._open: dict[int, tuple[int, tuple[str, ...]]] = {}
         self._syntax: dict[int, tuple[int, int]] = {}
         self.spans: dict[int, NodeSpan] = {}
 
@@ -50,6 +65,10 @@ class _TargetedCodegenState(CodegenState):
             self._counted_tokens = count
         return self._offset
 
+    def total_length(self) -> int:
+        """Length of all the code generated so far."""
+        return self._current_offset()
+
     def pop_trailing_newline(self) -> None:
         # The module removes its final newline token after all nodes are generated;
         # keep the running offset consistent if that token was already counted.
@@ -60,15 +79,15 @@ class _TargetedCodegenState(CodegenState):
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self._wanted:
-            self._open[id(node)] = self._current_offset()
+            self._open[id(node)] = (self._current_offset(), tuple(self.indent_tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         if key in self._wanted and key in self._open:
-            start = self._open.pop(key)
+            start, indent = self._open.pop(key)
             end = self._current_offset()
             syntax_start, syntax_end = self._syntax.get(key, (start, end))
-            self.spans[key] = NodeSpan(start, end, syntax_start, syntax_end)
+            self.spans[key] = NodeSpan(start, end, syntax_start, syntax_end, indent)
 
     @contextmanager
     def record_syntactic_position(
@@ -81,11 +100,21 @@ class _TargetedCodegenState(CodegenState):
         if id(node) not in self._wanted:
             yield
             return
+        # Some nodes take their syntactic bounds from a child (a block from its
+        # first and last statement): measure those children too.
+        for bound in (start_node, end_node):
+            if bound is not None:
+                self._wanted.add(id(bound))
         start = self._current_offset()
         try:
             yield
         finally:
-            self._syntax[id(node)] = (start, self._current_offset())
+            end = self._current_offset()
+            if start_node is not None and id(start_node) in self.spans:
+                start = self.spans[id(start_node)].syntax_start
+            if end_node is not None and id(end_node) in self.spans:
+                end = self.spans[id(end_node)].syntax_end
+            self._syntax[id(node)] = (start, end)
 
 
 def compute_spans(
@@ -97,4 +126,15 @@ def compute_spans(
         return {}
     state = _TargetedCodegenState(module, wanted)
     module._codegen(state)
-    return state.spans
+    # A file without a final newline: the module drops that token at the very end.
+    total = state.total_length()
+    return {
+        key: NodeSpan(
+            min(span.start, total),
+            min(span.end, total),
+            min(span.syntax_start, total),
+            min(span.syntax_end, total),
+            span.indent,
+        )
+        for key, span in state.spans.items()
+    }

@@ -97,6 +97,16 @@ _FIELD_ORDER: dict[type, tuple[str, ...]] = {
     cst.DictComp: ("for_in", "key", "value"),
 }
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# type -> whether values of that type are walked (a libcst node that is not a token)
+_VISITED_TYPES: dict[type, bool] = {}
+
+
+def _is_visited_type(value_type: type) -> bool:
+    visited = issubclass(value_type, cst.CSTNode) and not issubclass(
+        value_type, _UNVISITED_BASES
+    )
+    _VISITED_TYPES[value_type] = visited
+    return visited
 
 
 def _all_node_classes() -> dict[str, type]:
@@ -328,8 +338,8 @@ def walk(
     name_visits, name_leaves = _NAME_TABLE.visits, _NAME_TABLE.leaves
     rule_visits, rule_leaves = rule_table.visits, rule_table.leaves
     ancestors = ctx.ancestors
-    unvisited = _UNVISITED_BASES
-    cst_node = cst.CSTNode
+    child_fields = _CHILD_FIELDS
+    visited_types = _VISITED_TYPES
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
     while stack:
         node, leaving = stack.pop()
@@ -352,21 +362,28 @@ def walk(
         if not descend:
             continue
         children: list[tuple[cst.CSTNode, bool]] = []
-        for field_name in _CHILD_FIELDS.get(node_class) or _child_fields(node_class):
+        for field_name in child_fields.get(node_class) or _child_fields(node_class):
             value = getattr(node, field_name)
-            if isinstance(value, (tuple, list)):
+            value_type = type(value)
+            if value_type is tuple or value_type is list:
                 for item in value:
-                    if isinstance(item, cst_node) and not isinstance(item, unvisited):
+                    visited = visited_types.get(type(item))
+                    if visited is None:
+                        visited = _is_visited_type(type(item))
+                    if visited:
                         children.append((item, False))
-            elif isinstance(value, cst_node) and not isinstance(value, unvisited):
-                children.append((value, False))
+            else:
+                visited = visited_types.get(value_type)
+                if visited is None:
+                    visited = _is_visited_type(value_type)
+                if visited:
+                    children.append((value, False))
         children.reverse()
         stack.extend(children)
 
 
 def iter_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every visited node in ``root``'s subtree, ``root`` first (pre-order)."""
-    unvisited = _UNVISITED_BASES
     stack: list[cst.CSTNode] = [root]
     while stack:
         node = stack.pop()
@@ -374,13 +391,12 @@ def iter_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
         children: list[cst.CSTNode] = []
         for field_name in _CHILD_FIELDS.get(type(node)) or _child_fields(type(node)):
             value = getattr(node, field_name)
-            if isinstance(value, (tuple, list)):
-                children.extend(
-                    item
-                    for item in value
-                    if isinstance(item, cst.CSTNode) and not isinstance(item, unvisited)
-                )
-            elif isinstance(value, cst.CSTNode) and not isinstance(value, unvisited):
-                children.append(value)
+            items = value if isinstance(value, (tuple, list)) else (value,)
+            for item in items:
+                visited = _VISITED_TYPES.get(type(item))
+                if visited is None:
+                    visited = _is_visited_type(type(item))
+                if visited:
+                    children.append(item)
         children.reverse()
         stack.extend(children)
