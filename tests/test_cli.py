@@ -218,3 +218,11 @@ def test_rule_unknown_code(run_cli: Run) -> None:
 def test_bad_flag_is_a_usage_error(run_cli: Run) -> None:
     assert run_cli("check", "--no-such-flag").code == 2
     assert run_cli().code == 2
+
+
+def test_docs_rules_md_is_generated_from_the_rules(run_cli: Run) -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    expected = run_cli("rule", "--all").out
+    assert (
+        docs.read_text(encoding="utf-8") == expected
+    ), "docs/rules.md is stale: run `mldebt rule --all > docs/rules.md`"
