@@ -7,6 +7,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from libcst.metadata import ParentNodeProvider
 
 from mldebt.engine.config import Settings
 from mldebt.engine.linter import MAX_FIX_PASSES, FileResult, Linter
@@ -233,3 +234,39 @@ def test_pool_and_in_process_give_the_same_sorted_results(tmp_path: Path) -> Non
     pooled = run(files, RunOptions(jobs=2))
     assert [r.findings for r in serial] == [r.findings for r in pooled]
     assert [r.findings[0].line for r in pooled] == [index + 2 for index in range(40)]
+
+
+class NeedsParents(Rule):
+    """Reads libcst's ParentNodeProvider (declared, so resolved once per file)."""
+
+    code = "MLD994"
+    name = "needs-parents"
+    category = "unseeded-randomness"
+    message = "parent"
+    triggers = ("(",)
+    metadata = (ParentNodeProvider,)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        parent = self.ctx.metadata(ParentNodeProvider, node)
+        self.report(node, type(parent).__name__)
+
+
+def test_declared_metadata_is_resolved_and_readable() -> None:
+    engine = Linter(
+        Settings(root=".", config_path=None, selected=("MLD994",)), [NeedsParents]
+    )
+    findings, _ = engine.lint_text("t.py", "x = f()\ng()\n")
+    assert [finding.message for finding in findings] == ["Assign", "Expr"]
+
+
+def test_no_metadata_wrapper_unless_a_rule_declares_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("MetadataWrapper was built")
+
+    monkeypatch.setattr("mldebt.engine.linter.MetadataWrapper", forbidden)
+    assert (
+        len(linter().lint_text("t.py", "import numpy as np\nnp.random.rand()\n")[0])
+        == 1
+    )

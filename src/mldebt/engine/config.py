@@ -286,7 +286,7 @@ def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
         raise ConfigError(f"{shown}: cannot read: {error.strerror}") from None
     tool = document.get("tool")
     if isinstance(tool, dict) and "mldebt" in tool:
-        table = tool["mldebt"]
+        table: object = tool["mldebt"]
         if not isinstance(table, dict):
             raise ConfigError(f"{shown}: [tool.mldebt] must be a table")
         return table

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
@@ -73,6 +74,8 @@ class Linter:
             {trigger.encode() for rule in self.rules for trigger in rule.triggers}
         )
         self.report_syntax_errors = "MLD001" in settings.selected
+        providers = {provider for rule in self.rules for provider in rule.metadata}
+        self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
 
     # ---- linting text ----------------------------------------------------------
 
@@ -91,6 +94,9 @@ class Linter:
             message = "file is nested too deeply for the parser"
             return self._syntax_finding(path, 1, 1, message), False
         ctx = FileContext(path, module, text)
+        if self.metadata_providers:
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            ctx.resolved_metadata = wrapper.resolve_many(self.metadata_providers)
         for rule in self.rules:
             rule.begin_file(ctx)
         walk(module, ctx, self.table)

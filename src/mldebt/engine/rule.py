@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
+from libcst.metadata import BaseMetadataProvider
 
 from mldebt.engine.findings import Applicability
 from mldebt.engine.traversal import is_visited_node_name
@@ -167,6 +168,10 @@ class Rule:
     invalid: ClassVar[Sequence[Invalid]] = ()
     # Set on rules the engine implements itself (MLD001): no visitor methods.
     engine_rule: ClassVar[bool] = False
+    # libcst metadata providers the rule reads with ``self.ctx.metadata(...)``. Rarely
+    # needed (names, scopes and positions come from the engine) and costly: they are
+    # resolved once per file, and only when a selected rule asks for them.
+    metadata: ClassVar[tuple[type[BaseMetadataProvider[Any]], ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -9,14 +9,16 @@ nested expressions cannot exhaust Python's recursion limit.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import libcst as cst
+from libcst.metadata import BaseMetadataProvider
 
 from mldebt.engine.names import Binding, NameTracker
 
 Handler = Callable[[Any], Any]
+T = TypeVar("T")
 
 # Token-like nodes: never dispatched, never descended into.
 _UNVISITED_BASES: tuple[type, ...] = (
@@ -155,6 +157,19 @@ class FileContext:
         self.text = text
         self.names = NameTracker(module)
         self.ancestors: list[cst.CSTNode] = []
+        self.resolved_metadata: Mapping[type[Any], Mapping[cst.CSTNode, Any]] = {}
+
+    def metadata(self, provider: type[BaseMetadataProvider[T]], node: cst.CSTNode) -> T:
+        """The value a libcst metadata provider computed for ``node``; the rule must
+        list ``provider`` in its ``metadata`` class attribute."""
+        try:
+            values = self.resolved_metadata[provider]
+        except KeyError:
+            raise LookupError(
+                f"{provider.__name__} was not declared in any selected rule's `metadata`"
+            ) from None
+        value: T = values[node]
+        return value
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """Shortcut for ``self.names.qualified_name``."""
