@@ -7,11 +7,10 @@ import time
 import numpy as np
 import pandas as pd
 import torch
+from churn.config import CONFIG
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold, train_test_split
 from torch.utils.data import DataLoader, TensorDataset
-
-from churn.config import CONFIG
 
 # debt: hardcoded configuration (private tracking host baked into the code)
 MLFLOW_URI = "http://10.0.3.17:5000"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from churn.config import SEED
 
 NUMERIC_COLUMNS = ("tenure_months", "monthly_charges", "total_charges")

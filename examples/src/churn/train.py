@@ -3,12 +3,12 @@
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.model_selection import train_test_split
-from torch import nn
 
 # debt: implicit features (star import hides where feature helpers come from)
 from churn.features import *
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split
+from torch import nn
 
 
 def build_mlp(n_in: int) -> nn.Module:
