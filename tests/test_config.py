@@ -181,3 +181,16 @@ def test_explicit_config_file(run_cli: Run, project: Project) -> None:
         missing.code == 2
         and missing.err == "mldebt: error: missing.toml: config file not found\n"
     )
+
+
+def test_folders_above_the_config_do_not_exclude(
+    run_cli: Run, project: Project, tmp_path: Path
+) -> None:
+    project()
+    outside = tmp_path.parent / f"{tmp_path.name}-venv-outside"
+    (outside / "build").mkdir(parents=True)
+    (outside / "build" / "train.py").write_text(UNSEEDED)
+    result = run_cli(
+        "check", "--output-format", "json", str(outside / "build" / "train.py")
+    )
+    assert len(codes(result)) == 1

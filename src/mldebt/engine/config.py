@@ -145,7 +145,9 @@ class Settings:
         absolute = os.path.abspath(path)
         relative = os.path.relpath(absolute, self.root)
         if relative.startswith(".."):
-            relative = absolute.lstrip(os.sep)
+            # Outside the config's folder only the name itself is matched: the
+            # folders above (a checkout under ~/build/...) must not exclude it.
+            relative = os.path.basename(absolute)
         return relative.replace(os.sep, "/")
 
     def is_excluded(self, path: str, is_dir: bool = False) -> bool:
