@@ -140,11 +140,25 @@ def test_syntax_error_is_a_finding_with_its_line() -> None:
     assert "never closed" in finding.message
 
 
-def test_files_without_any_trigger_are_not_parsed(tmp_path: Path) -> None:
-    broken = tmp_path / "broken_but_irrelevant.py"
-    broken.write_text("def f(:\n")
-    result = linter("MLD001", "MLD101").check_file(str(broken), "none", False, False)
-    assert result.findings == [] and not result.parsed
+def test_files_without_any_trigger_skip_libcst_but_syntax_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("libcst parsed a file no rule can fire on")
+
+    monkeypatch.setattr(cst, "parse_module", forbidden)
+    broken = tmp_path / "broken.py"
+    broken.write_text("x = 1\ndef f(:\n")
+    clean = tmp_path / "clean.py"
+    clean.write_text("x = 1\n")
+    engine = linter("MLD001", "MLD101")
+    [finding] = engine.check_file(str(broken), "none", False, False).findings
+    assert (finding.code, finding.line) == ("MLD001", 2)
+    assert engine.check_file(str(clean), "none", False, False).findings == []
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(b"x = '\xe9'\n")  # not UTF-8 and no coding cookie
+    [finding] = engine.check_file(str(latin), "none", False, False).findings
+    assert finding.code == "MLD001"
 
 
 def fix_with(rules: list[type[Rule]], text: str) -> tuple[str, FileResult]:

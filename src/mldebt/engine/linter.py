@@ -110,21 +110,25 @@ class Linter:
             return [], True
         return self._to_findings(path, module, text, reports), True
 
+    def _python_syntax_error(self, path: str, source: str | bytes) -> list[Finding]:
+        """MLD001 from CPython's parser, or [] when CPython parses ``source``."""
+        try:
+            compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as error:
+            line, column = error.lineno or 1, error.offset or 1
+            return self._syntax_finding(path, line, column, f"SyntaxError: {error.msg}")
+        except (ValueError, RecursionError, MemoryError) as error:
+            return self._syntax_finding(path, 1, 1, f"SyntaxError: {error}")
+        return []
+
     def _syntax_error(
         self, path: str, text: str, error: cst.ParserSyntaxError
     ) -> list[Finding]:
         # CPython's own parser names the line and the cause more precisely (e.g.
         # "'(' was never closed"); libcst's position is that of the next token.
-        try:
-            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-        except SyntaxError as python_error:
-            line = python_error.lineno or 1
-            column = python_error.offset or 1
-            return self._syntax_finding(
-                path, line, column, f"SyntaxError: {python_error.msg}"
-            )
-        except (ValueError, RecursionError, MemoryError):
-            pass
+        findings = self._python_syntax_error(path, text)
+        if findings or not self.report_syntax_errors:
+            return findings
         detail = _SYNTAX_MESSAGE.sub("", error.message.strip())
         return self._syntax_finding(
             path, error.raw_line, error.raw_column + 1, f"SyntaxError: {detail}"
@@ -284,6 +288,10 @@ class Linter:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
         if not self.could_fire(raw):
+            # No rule can fire: skip libcst. CPython's parser (several times faster)
+            # still checks that the file parses, so MLD001 is reported everywhere.
+            if self.report_syntax_errors:
+                result.findings = self._python_syntax_error(path, raw)
             return result
         try:
             source = SourceText.decode(raw)
