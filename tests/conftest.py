@@ -57,3 +57,4 @@ def _file_name(keyword: str) -> str:
 
 
 UNSEEDED = "import numpy as np\nx = np.random.rand(3)\n"
+SHUFFLED = "import random\nrandom.shuffle(rows)\n"

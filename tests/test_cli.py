@@ -10,7 +10,7 @@ import pytest
 
 from mldebt import __version__
 
-from .conftest import UNSEEDED, CliResult
+from .conftest import SHUFFLED, UNSEEDED, CliResult
 
 Run = Callable[..., CliResult]
 Project = Callable[..., Path]
@@ -30,8 +30,16 @@ def test_text_output_and_exit_code_one(run_cli: Run, project: Project) -> None:
         "train.py:2:5: MLD101 `numpy.random.rand` draws from numpy's global RNG, "
         "which this program never seeds"
     )
-    assert lines[1] == "Found 1 finding."
-    assert "--unsafe-fixes" in lines[2]
+    assert lines[1:] == ["Found 1 finding."]
+    project(train_py=SHUFFLED)
+    lines = run_cli("check", ".").out.splitlines()
+    assert lines[1:] == [
+        "Found 1 finding.",
+        "1 hidden fix can be enabled with the `--unsafe-fixes` option.",
+    ]
+    lines = run_cli("check", ".", "--unsafe-fixes").out.splitlines()
+    assert lines[0].startswith("train.py:2:1: MLD101 [*] `random.shuffle`")
+    assert lines[1:] == ["Found 1 finding.", "[*] 1 fixable with the `--fix` option."]
 
 
 def test_clean_project_exits_zero(run_cli: Run, project: Project) -> None:
@@ -49,25 +57,26 @@ def test_missing_path_is_one_line_and_exit_two(run_cli: Run, project: Project) -
 
 
 def test_json_output_has_every_field(run_cli: Run, project: Project) -> None:
-    project(train_py=UNSEEDED)
+    project(train_py=SHUFFLED)
     result = run_cli("check", "--output-format", "json")
     [finding] = json.loads(result.out)
     assert finding == {
         "path": "train.py",
         "line": 2,
-        "column": 5,
+        "column": 1,
         "end_line": 2,
-        "end_column": 22,
+        "end_column": 21,
         "code": "MLD101",
         "name": "unseeded-global-rng",
         "category": "unseeded-randomness",
-        "message": finding["message"],
+        "message": "`random.shuffle` draws from the `random` module's global RNG, "
+        "which this program never seeds",
         "fix": {
             "applicability": "unsafe",
-            "message": "Seed numpy's global RNG with `np.random.seed(0)`",
+            "message": "Seed the `random` module's global RNG with `random.seed(0)`",
             "edits": [
                 {
-                    "content": "np.random.seed(0)\n",
+                    "content": "random.seed(0)\n",
                     "location": {"line": 2, "column": 1},
                     "end_location": {"line": 2, "column": 1},
                 }
@@ -87,9 +96,9 @@ def test_github_annotations(run_cli: Run, project: Project) -> None:
 
 
 def test_statistics(run_cli: Run, project: Project) -> None:
-    project(a_py=UNSEEDED, b_py=UNSEEDED + "import random\nrandom.seed()\n")
+    project(a_py=SHUFFLED, b_py=SHUFFLED + "random.seed()\n")
     result = run_cli("check", "--statistics", "--unsafe-fixes")
-    assert result.out.splitlines()[:2] == [
+    assert result.out.splitlines() == [
         "2\tMLD101\t[*] unseeded-global-rng",
         "1\tMLD103\t    nondeterministic-seed",
     ]
@@ -130,35 +139,45 @@ def test_unknown_selector_suggests_a_close_one(run_cli: Run, project: Project) -
 
 
 def test_fix_without_unsafe_changes_nothing(run_cli: Run, project: Project) -> None:
-    root = project(train_py=UNSEEDED)
+    root = project(train_py=SHUFFLED)
     result = run_cli("check", "--fix")
     assert result.code == 1
-    assert (root / "train.py").read_text() == UNSEEDED
+    assert (root / "train.py").read_text() == SHUFFLED
 
 
 def test_unsafe_fix_writes_and_exits_zero(run_cli: Run, project: Project) -> None:
-    root = project(train_py=UNSEEDED)
+    root = project(train_py=SHUFFLED)
     result = run_cli("check", "--fix", "--unsafe-fixes")
     assert result.code == 0, result.out
     assert "1 fixed, 0 remaining" in result.out
     assert (root / "train.py").read_text() == (
-        "import numpy as np\nnp.random.seed(0)\nx = np.random.rand(3)\n"
+        "import random\nrandom.seed(0)\nrandom.shuffle(rows)\n"
     )
 
 
+def test_unsafe_fix_leaves_unfixable_findings_and_exits_one(
+    run_cli: Run, project: Project
+) -> None:
+    root = project(train_py=SHUFFLED + UNSEEDED)
+    result = run_cli("check", "--fix", "--unsafe-fixes")
+    assert result.code == 1
+    assert "1 fixed, 1 remaining" in result.out
+    assert "random.seed(0)" in (root / "train.py").read_text()
+
+
 def test_fix_command_is_check_fix(run_cli: Run, project: Project) -> None:
-    root = project(train_py=UNSEEDED)
+    root = project(train_py=SHUFFLED)
     assert run_cli("fix", "--unsafe-fixes").code == 0
-    assert "np.random.seed(0)" in (root / "train.py").read_text()
+    assert "random.seed(0)" in (root / "train.py").read_text()
 
 
 def test_diff_prints_and_does_not_write(run_cli: Run, project: Project) -> None:
-    root = project(train_py=UNSEEDED)
+    root = project(train_py=SHUFFLED)
     result = run_cli("check", "--diff", "--unsafe-fixes")
     assert result.code == 1
-    assert "+np.random.seed(0)\n" in result.out
+    assert "+random.seed(0)\n" in result.out
     assert "Would fix 1 file." in result.out
-    assert (root / "train.py").read_text() == UNSEEDED
+    assert (root / "train.py").read_text() == SHUFFLED
 
 
 def test_syntax_error_is_reported_and_other_files_still_linted(

@@ -192,14 +192,12 @@ def test_fix_loop_is_bounded() -> None:
 
 
 def test_unsafe_fixes_only_in_unsafe_mode() -> None:
-    text = "import numpy as np\nx = np.random.rand()\n"
+    text = "import torch\nx = torch.rand(3)\n"
     engine = linter()
     safe_text, _ = engine.fix_text("t.py", text, "safe", FileResult("t.py"))
     unsafe_text, findings = engine.fix_text("t.py", text, "unsafe", FileResult("t.py"))
     assert safe_text == text
-    assert (
-        unsafe_text == "import numpy as np\nnp.random.seed(0)\nx = np.random.rand()\n"
-    )
+    assert unsafe_text == "import torch\ntorch.manual_seed(0)\nx = torch.rand(3)\n"
     assert findings == []
 
 
@@ -214,7 +212,7 @@ def test_unsafe_fixes_only_in_unsafe_mode() -> None:
 def test_fix_write_keeps_encoding_bom_and_newlines(
     tmp_path: Path, prefix: bytes, encoding: str, newline: bytes
 ) -> None:
-    body = "import numpy as np\nname = 'café'\nx = np.random.rand()\n"
+    body = "import random\nname = 'café'\nx = random.random()\n"
     raw = prefix + body.replace("\n", newline.decode()).encode(encoding)
     path = tmp_path / "train.py"
     path.write_bytes(raw)
@@ -222,7 +220,7 @@ def test_fix_write_keeps_encoding_bom_and_newlines(
     result = linter().check_file(str(path), "unsafe", True, False)
     assert result.fixed == 1 and result.findings == []
     written = path.read_bytes()
-    seed_line = "np.random.seed(0)".encode(encoding) + newline
+    seed_line = "random.seed(0)".encode(encoding) + newline
     assert written.startswith(prefix)
     assert seed_line in written
     assert written.replace(seed_line, b"") == raw

@@ -95,11 +95,10 @@ def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
     mode: FixMode = "unsafe" if unsafe_shown else "safe"
     parts = []
     if findings:
-        noun = "finding" if len(findings) == 1 else "findings"
+        total = len(findings) + fixed
+        noun = "finding" if total == 1 else "findings"
         fixed_note = f" ({fixed} fixed, {len(findings)} remaining)" if fixed else ""
-        parts.append(
-            f"Found {len(findings) + fixed if fixed else len(findings)} {noun}{fixed_note}."
-        )
+        parts.append(f"Found {total} {noun}{fixed_note}.")
         fixable = sum(1 for finding in findings if _fixable(finding, mode))
         if fixable:
             parts.append(f"[*] {fixable} fixable with the `--fix` option.")
@@ -111,11 +110,13 @@ def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
             and not unsafe_shown
         )
         if hidden:
+            noun = "fix" if hidden == 1 else "fixes"
             parts.append(
-                f"{hidden} hidden fixes can be enabled with the `--unsafe-fixes` option."
+                f"{hidden} hidden {noun} can be enabled with the `--unsafe-fixes` option."
             )
     elif fixed:
-        parts.append(f"Found {fixed} findings ({fixed} fixed, 0 remaining).")
+        noun = "finding" if fixed == 1 else "findings"
+        parts.append(f"Found {fixed} {noun} ({fixed} fixed, 0 remaining).")
     else:
         parts.append("All checks passed!")
     return "\n".join(parts) + "\n"

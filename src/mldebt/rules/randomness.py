@@ -36,11 +36,10 @@ _FAMILY_LABEL = {
     RANDOM: "the `random` module's global RNG",
     TORCH: "torch's global RNG",
 }
-_SEED_CALL = {
-    NUMPY: "{alias}.random.seed({seed})",
-    RANDOM: "{alias}.seed({seed})",
-    TORCH: "{alias}.manual_seed({seed})",
-}
+# The fix seeds only `random` and torch: for numpy the advice (as in Ruff's NPY002 and
+# numpy's docs) is a seeded `np.random.default_rng(seed)`, which is a rewrite of the
+# calls, not one inserted line.
+_SEED_CALL = {RANDOM: "{alias}.seed({seed})", TORCH: "{alias}.manual_seed({seed})"}
 # Their seeding calls are listed exactly in SEEDERS; a name like `torch.seed` there
 # is not a project helper.
 _KNOWN_LIBRARIES = frozenset({"numpy", "random", "torch", "tensorflow", "keras", "jax"})
@@ -84,6 +83,7 @@ class _Draw:
     qualname: str
     family: str
     module_level: bool
+    statement: cst.CSTNode  # the top-level statement the draw runs in
 
 
 class UnseededGlobalRng(Rule):
@@ -119,7 +119,8 @@ class UnseededGlobalRng(Rule):
     ```
 
     ## Use instead
-    Pass an explicitly seeded generator (what Ruff's NPY002 also recommends):
+    Create a seeded generator and pass it where randomness is needed (what Ruff's
+    NPY002 and numpy's own documentation recommend over the legacy global API):
     ```python
     import numpy as np
 
@@ -129,13 +130,15 @@ class UnseededGlobalRng(Rule):
         rng = np.random.default_rng(SEED)
         noise = rng.normal(0.0, 0.1, size=100)
     ```
-    or seed the global state once at start-up (`np.random.seed(SEED)`,
-    `random.seed(SEED)`, `torch.manual_seed(SEED)`).
+    For the stdlib use `random.Random(SEED)` (or `random.seed(SEED)` once at
+    start-up); for PyTorch call `torch.manual_seed(SEED)` before drawing, or pass a
+    seeded `generator=`.
 
     ## Fix
-    Unsafe (it changes the numbers drawn): inserts `np.random.seed(SEED)` (or the
-    `random`/`torch` equivalent) after the module's imports, using a module-level
-    `SEED` when there is one and `0` otherwise.
+    Unsafe (it changes the numbers drawn), for `random` and torch draws: inserts
+    `random.seed(SEED)` / `torch.manual_seed(SEED)` after the module's imports, with
+    the `seed` option, else a module-level `SEED` when there is one, else `0`. There
+    is no automatic fix for numpy draws: move them to a seeded `default_rng`.
     """
 
     code = "MLD101"
@@ -163,6 +166,13 @@ class UnseededGlobalRng(Rule):
             True,
             "Count calls to imported functions named like `set_seed` or "
             "`seed_everything` as seeding every RNG.",
+        ),
+        Option(
+            "seed",
+            str,
+            "",
+            "The seed the fix inserts: a literal or a constant's name. Empty: a "
+            "module-level `SEED` if there is one, else `0`.",
         ),
         Option(
             "check-library-modules",
@@ -228,6 +238,7 @@ class UnseededGlobalRng(Rule):
                     qualname,
                     family,
                     not ctx.names.in_function(),
+                    ctx.ancestors[1],
                 )
             )
             return
@@ -286,29 +297,39 @@ class UnseededGlobalRng(Rule):
             )
 
     def _seed_fix(self, family: str) -> Fix | None:
-        """Insert a seed call after the imports (and after ``SEED = ...``)."""
+        """Insert a seed call right after the module imports the library (or after
+        ``SEED = ...`` when that still comes before the first draw)."""
+        if family not in _SEED_CALL:
+            return None
         module_name = _FAMILY_MODULE[family]
-        alias = None
+        body = list(self.ctx.module.body)
+        alias, anchor = None, None
         for name, binding in self.ctx.names.module_scope.names.items():
             if binding.kind == "import" and binding.qualname == module_name:
-                alias = name
-                break
-        if alias is None or not self.module_imports:
+                for line in self.module_imports:
+                    if binding.node in line.body:
+                        alias, anchor = name, line
+        if alias is None or anchor is None:
             return None
-        anchor: cst.SimpleStatementLine = self.module_imports[-1]
-        seed = "0"
-        if self.seed_statement is not None:
-            seed = "SEED"
-            body = list(self.ctx.module.body)
-            if body.index(self.seed_statement) > body.index(anchor):
-                anchor = self.seed_statement
+        first_draw = min(
+            (
+                body.index(draw.statement)
+                for draw in self.draws
+                if draw.family == family and draw.module_level
+            ),
+            default=len(body),
+        )
+        seed: str = self.option("seed") or "0"
+        seed_line = self.seed_statement
+        if not self.option("seed") and seed_line is not None:
+            if body.index(seed_line) < first_draw:
+                seed = "SEED"
+                if body.index(seed_line) > body.index(anchor):
+                    anchor = seed_line
         call = _SEED_CALL[family].format(alias=alias, seed=seed)
         newline = self.ctx.module.default_newline
         content = call + newline
-        if (
-            anchor is self.ctx.module.body[-1]
-            and not self.ctx.module.has_trailing_newline
-        ):
+        if anchor is body[-1] and not self.ctx.module.has_trailing_newline:
             content = newline + call
         return Fix.insert_after(
             anchor,
@@ -372,11 +393,6 @@ class UnseededGlobalRng(Rule):
             """,
             line=2,
             column=9,
-            fixed="""
-            import numpy as np
-            np.random.seed(0)
-            noise = np.random.normal(0.0, 0.1, size=100)
-            """,
         ),
         Invalid("""
             from numpy.random import rand
@@ -445,6 +461,21 @@ class UnseededGlobalRng(Rule):
             import random
             random.shuffle([1, 2])
             """),
+        Invalid(
+            """
+            import random
+            rows = random.sample(range(10), 3)
+            import numpy as np
+            SEED = 5
+            """,
+            fixed="""
+            import random
+            random.seed(0)
+            rows = random.sample(range(10), 3)
+            import numpy as np
+            SEED = 5
+            """,
+        ),
     )
 
 
