@@ -302,7 +302,7 @@ class UnseededGlobalRng(Rule):
         if family not in _SEED_CALL:
             return None
         module_name = _FAMILY_MODULE[family]
-        body = list(self.ctx.module.body)
+        body: list[cst.CSTNode] = list(self.ctx.module.body)
         alias, anchor = None, None
         for name, binding in self.ctx.names.module_scope.names.items():
             if binding.kind == "import" and binding.qualname == module_name:
