@@ -126,3 +126,92 @@ RNG_CONSTRUCTORS: dict[str, tuple[str, int]] = {
 }
 # Generators that are seeded by a later ``.manual_seed(k)`` call on them.
 SEEDED_BY_METHOD: dict[str, str] = {"torch.Generator": "manual_seed"}
+
+# ---- scikit-learn and friends: where `random_state` matters (sklearn 1.9 signatures) --
+
+# Always random unless `random_state` is given (matched on the last name component of
+# a qualified name under `sklearn.`, so `sklearn.ensemble._forest.X` matches too).
+SKLEARN_ALWAYS_RANDOM = frozenset(
+    """
+    RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor
+    BaggingClassifier BaggingRegressor IsolationForest RandomTreesEmbedding
+    GradientBoostingClassifier GradientBoostingRegressor AdaBoostClassifier
+    AdaBoostRegressor HistGradientBoostingClassifier HistGradientBoostingRegressor
+    DecisionTreeClassifier DecisionTreeRegressor ExtraTreeClassifier ExtraTreeRegressor
+    MLPClassifier MLPRegressor BernoulliRBM KMeans MiniBatchKMeans BisectingKMeans
+    SpectralClustering SpectralBiclustering SpectralCoclustering GaussianMixture
+    BayesianGaussianMixture TSNE MDS SpectralEmbedding LocallyLinearEmbedding
+    TruncatedSVD FastICA LatentDirichletAllocation DictionaryLearning
+    MiniBatchDictionaryLearning SparsePCA MiniBatchSparsePCA MiniBatchNMF FactorAnalysis
+    Nystroem RBFSampler SkewedChi2Sampler PolynomialCountSketch
+    GaussianRandomProjection SparseRandomProjection RANSACRegressor TheilSenRegressor
+    MinCovDet EllipticEnvelope OutputCodeClassifier RandomizedSearchCV ParameterSampler
+    SGDClassifier SGDRegressor SGDOneClassSVM Perceptron PassiveAggressiveClassifier
+    PassiveAggressiveRegressor ShuffleSplit StratifiedShuffleSplit GroupShuffleSplit
+    RepeatedKFold RepeatedStratifiedKFold
+    shuffle resample permutation_importance permutation_test_score
+    mutual_info_classif mutual_info_regression k_means fastica randomized_svd
+    dict_learning dict_learning_online
+    make_classification make_regression make_blobs make_moons make_circles
+    make_multilabel_classification make_hastie_10_2 make_friedman1 make_friedman2
+    make_friedman3 make_gaussian_quantiles make_low_rank_matrix make_sparse_coded_signal
+    make_sparse_spd_matrix make_sparse_uncorrelated make_spd_matrix make_swiss_roll
+    make_s_curve make_biclusters make_checkerboard
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class RandomWhen:
+    """A call that is random only with some argument values.
+
+    The call is random when keyword ``keyword`` is one of ``values`` (literal
+    strings or ``True``); ``default_random`` says whether it is random when the
+    keyword is absent; ``position`` is its positional index when it has one.
+    """
+
+    keyword: str
+    values: frozenset[object]
+    default_random: bool = False
+    position: int | None = None
+
+
+_TRUE = frozenset({True})
+SKLEARN_RANDOM_WHEN: dict[str, RandomWhen] = {
+    "train_test_split": RandomWhen("shuffle", _TRUE, default_random=True),
+    "KFold": RandomWhen("shuffle", _TRUE, position=1),
+    "StratifiedKFold": RandomWhen("shuffle", _TRUE, position=1),
+    "GroupKFold": RandomWhen("shuffle", _TRUE),
+    "StratifiedGroupKFold": RandomWhen("shuffle", _TRUE, position=1),
+    "learning_curve": RandomWhen("shuffle", _TRUE),
+    "LogisticRegression": RandomWhen("solver", frozenset({"sag", "saga", "liblinear"})),
+    "Ridge": RandomWhen("solver", frozenset({"sag", "saga"})),
+    "RidgeClassifier": RandomWhen("solver", frozenset({"sag", "saga"})),
+    "Lasso": RandomWhen("selection", frozenset({"random"})),
+    "ElasticNet": RandomWhen("selection", frozenset({"random"})),
+    "MultiTaskLasso": RandomWhen("selection", frozenset({"random"})),
+    "MultiTaskElasticNet": RandomWhen("selection", frozenset({"random"})),
+    "LassoCV": RandomWhen("selection", frozenset({"random"})),
+    "ElasticNetCV": RandomWhen("selection", frozenset({"random"})),
+    "SVC": RandomWhen("probability", _TRUE),
+    "NuSVC": RandomWhen("probability", _TRUE),
+    "PCA": RandomWhen("svd_solver", frozenset({"randomized", "arpack"})),
+    "KernelPCA": RandomWhen("eigen_solver", frozenset({"randomized", "arpack"})),
+    "NMF": RandomWhen("init", frozenset({"random", "nndsvdar"})),
+    "DummyClassifier": RandomWhen("strategy", frozenset({"stratified", "uniform"})),
+    "ClassifierChain": RandomWhen("order", frozenset({"random"})),
+}
+
+# Other libraries whose objects take `random_state`: qualified-name prefix -> names.
+OTHER_RANDOM_STATE: dict[str, frozenset[str]] = {
+    "imblearn.": frozenset(
+        """
+        SMOTE ADASYN BorderlineSMOTE SVMSMOTE SMOTENC SMOTEN KMeansSMOTE
+        RandomOverSampler RandomUnderSampler SMOTETomek SMOTEENN
+        BalancedRandomForestClassifier BalancedBaggingClassifier EasyEnsembleClassifier
+        RUSBoostClassifier ClusterCentroids NearMiss
+        """.split()
+    )
+    - frozenset({"NearMiss"}),
+    "umap.": frozenset({"UMAP"}),
+}
