@@ -175,8 +175,13 @@ def test_diff_prints_and_does_not_write(run_cli: Run, project: Project) -> None:
     root = project(train_py=SHUFFLED)
     result = run_cli("check", "--diff", "--unsafe-fixes")
     assert result.code == 1
+    assert result.out.startswith("--- train.py\n+++ train.py\n")
     assert "+random.seed(0)\n" in result.out
-    assert "Would fix 1 file." in result.out
+    assert result.err == "Would fix 1 finding in 1 file.\n"
+    json_diff = run_cli("check", "--diff", "--unsafe-fixes", "--output-format", "json")
+    assert json_diff.out == result.out  # the diff alone, whatever the format
+    nothing = run_cli("check", "--diff")  # no safe fix: nothing to show
+    assert (nothing.code, nothing.out, nothing.err) == (0, "", "No fixes available.\n")
     assert (root / "train.py").read_text() == SHUFFLED
 
 
@@ -245,3 +250,43 @@ def test_docs_rules_md_is_generated_from_the_rules(run_cli: Run) -> None:
     assert (
         docs.read_text(encoding="utf-8") == expected
     ), "docs/rules.md is stale: run `mldebt rule --all > docs/rules.md`"
+
+
+def test_statistics_as_json(run_cli: Run, project: Project) -> None:
+    project(a_py=SHUFFLED, b_py=SHUFFLED + "random.seed()\n")
+    result = run_cli("check", "--statistics", "--output-format", "json")
+    assert json.loads(result.out) == [
+        {"code": "MLD101", "name": "unseeded-global-rng", "count": 2, "fixable": 0},
+        {"code": "MLD103", "name": "nondeterministic-seed", "count": 1, "fixable": 0},
+    ]
+
+
+def test_bad_output_format_in_environment(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(train_py=SHUFFLED)
+    monkeypatch.setenv("MLDEBT_OUTPUT_FORMAT", "github")
+    assert run_cli("check").out.startswith("::error ")
+    monkeypatch.setenv("MLDEBT_OUTPUT_FORMAT", "xml")
+    result = run_cli("check")
+    assert result.code == 2
+    assert result.err == (
+        "mldebt: error: MLDEBT_OUTPUT_FORMAT: 'xml' is not one of text, json, github\n"
+    )
+
+
+def test_no_python_files_is_a_warning(run_cli: Run, project: Project) -> None:
+    project(notes_txt="hello\n")
+    result = run_cli("check")
+    assert result.code == 0
+    assert result.err == "mldebt: warning: no Python files found under .\n"
+
+
+def test_rule_by_category_naming_one_rule(run_cli: Run) -> None:
+    result = run_cli("rule", "syntax")
+    assert result.code == 0 and result.out.startswith("# syntax-error (MLD001)")
+    several = run_cli("rule", "MLD1")
+    assert (
+        several.code == 2
+        and "names several rules (MLD101, MLD102, MLD103)" in several.err
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -194,3 +195,27 @@ def test_folders_above_the_config_do_not_exclude(
         "check", "--output-format", "json", str(outside / "build" / "train.py")
     )
     assert len(codes(result)) == 1
+
+
+def test_gitignore_as_git_sees_it(run_cli: Run, project: Project) -> None:
+    root = project(
+        gitignore="scripts/*.py\n",
+        scripts__gitignore="!keep.py\n",
+        scripts__keep_py=UNSEEDED,
+        scripts__drop_py=UNSEEDED,
+        private_py=UNSEEDED,
+        c_py=UNSEEDED,
+    )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    (root / ".git" / "info").mkdir(exist_ok=True)
+    (root / ".git" / "info" / "exclude").write_text("private.py\n")
+    result = run_cli("check", "--output-format", "json")
+    assert codes(result) == [("c.py", "MLD101"), ("scripts/keep.py", "MLD101")]
+
+
+def test_pyproject_without_table_as_explicit_config(
+    run_cli: Run, project: Project
+) -> None:
+    project(pyproject_toml='[project]\nname = "x"\n', train_py=UNSEEDED)
+    result = run_cli("check", "--config", "pyproject.toml")
+    assert result.code == 1 and "MLD101" in result.out

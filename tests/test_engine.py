@@ -62,8 +62,24 @@ class EndlessFix(Rule):
     triggers = ("grow",)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if not self.reports:  # one fix per pass: add one more line
-            self.report(node, fix=Fix.insert_after(node, "grow()\n", message="grow"))
+        if not self.reports:  # one fix per pass: add one more, different line
+            lines = len(self.ctx.module.body)
+            fix = Fix.insert_after(node, f"grow({lines})\n", message="grow")
+            self.report(node, fix=fix)
+
+
+class RepeatingFix(Rule):
+    """A fix that does not remove its finding: it must be applied once only."""
+
+    code = "MLD993"
+    name = "repeating-fix"
+    category = "unseeded-randomness"
+    message = "still there"
+    triggers = ("stay",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "stay":
+            self.report(node, fix=Fix.insert_after(node, "  # tried", message="try"))
 
 
 def test_position_of_a_multiline_call_is_one_based() -> None:
@@ -187,8 +203,14 @@ def test_fix_that_does_not_parse_is_dropped_and_reported() -> None:
 def test_fix_loop_is_bounded() -> None:
     new_text, result = fix_with([EndlessFix], "grow()\n")
     assert result.fixed == MAX_FIX_PASSES
-    assert new_text == "grow()\n" * (MAX_FIX_PASSES + 1)
+    assert new_text.count("grow(") == MAX_FIX_PASSES + 1
     assert len(result.findings) == 1
+
+
+def test_a_fix_that_does_not_remove_its_finding_is_applied_once() -> None:
+    new_text, result = fix_with([RepeatingFix], "x = stay()\n")
+    assert new_text == "x = stay()  # tried\n"
+    assert result.fixed == 1 and len(result.findings) == 1
 
 
 def test_unsafe_fixes_only_in_unsafe_mode() -> None:
@@ -282,3 +304,60 @@ def test_no_metadata_wrapper_unless_a_rule_declares_one(
         len(linter().lint_text("t.py", "import numpy as np\nnp.random.rand()\n")[0])
         == 1
     )
+
+
+def test_pathological_nesting_is_a_syntax_error_not_a_crash() -> None:
+    text = "import random\nx = " + "(" * 1500 + "random.random()" + ")" * 1500 + "\n"
+    [finding] = linter().lint_text("t.py", text)[0]
+    assert finding.code == "MLD001" and "nested" in finding.message
+
+
+def test_long_flat_expressions_are_still_linted() -> None:
+    text = "import random\nx = 1" + " + 1" * 2000 + "\nrandom.shuffle(x)\n"
+    [finding] = linter().lint_text("t.py", text)[0]
+    assert (finding.code, finding.line) == ("MLD101", 3)
+
+
+@pytest.mark.parametrize(
+    "raw, line, column",
+    [
+        (b"# -*- coding: uft-8 -*-\nx = 1\n", 1, 1),
+        ("x = 'ééé' + (\n".encode(), 1, 13),
+    ],
+)
+def test_syntax_error_columns_are_characters_and_positive(
+    tmp_path: Path, raw: bytes, line: int, column: int
+) -> None:
+    path = tmp_path / "t.py"
+    path.write_bytes(raw)
+    [finding] = linter().check_file(str(path), "none", False, False).findings
+    assert (finding.code, finding.line, finding.column) == ("MLD001", line, column)
+
+
+def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "train.py"
+    target.write_text("import random\nrandom.shuffle(x)\n")
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    result = linter().check_file(str(link), "unsafe", True, False)
+    assert result.fixed == 1
+    assert link.is_symlink()
+    assert "random.seed(0)" in target.read_text()
+
+
+def test_a_file_that_cannot_be_written_is_a_per_file_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: str, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr("mldebt.engine.linter.write_atomically", refuse)
+    path = tmp_path / "train.py"
+    path.write_text("import random\nrandom.shuffle(x)\n")
+    result = linter().check_file(str(path), "unsafe", True, False)
+    assert result.errors == [
+        f"{path}: cannot write the fixes: [Errno 13] Permission denied: '{path}'"
+    ]
+    assert result.fixed == 0 and [f.code for f in result.findings] == ["MLD101"]

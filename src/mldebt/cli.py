@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from mldebt import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ("text", "json", "github")
 
 
 def _codes(value: str) -> list[str]:
@@ -45,9 +46,9 @@ def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> 
     )
     parser.add_argument(
         "--output-format",
-        choices=("text", "json", "github"),
-        default=os.environ.get("MLDEBT_OUTPUT_FORMAT", "text"),
-        help="how findings are printed (default: text)",
+        choices=OUTPUT_FORMATS,
+        default=None,
+        help="how findings are printed (default: text, or $MLDEBT_OUTPUT_FORMAT)",
     )
     if not fix_command:
         parser.add_argument("--fix", action="store_true", help="apply safe fixes")
@@ -118,6 +119,7 @@ def _run_check(args: argparse.Namespace) -> int:
         render_github,
         render_json,
         render_statistics,
+        render_statistics_json,
         render_text,
         summary,
     )
@@ -134,12 +136,18 @@ def _run_check(args: argparse.Namespace) -> int:
     )
     resolver = SettingsResolver(cli, args.config)
     resolver.default()  # validate the config even when no file is found
-    files = collect_files(args.paths, resolver)
+    notes: list[str] = []
+    files = collect_files(args.paths, resolver, notes)
+    for note in notes:
+        print(f"mldebt: warning: {note}", file=sys.stderr)
     options = RunOptions(
         fix_mode=mode, write=fix and not args.diff, diff=args.diff, jobs=args.jobs
     )
     results = run(files, options)
 
+    if not files:
+        shown = " ".join(args.paths)
+        print(f"mldebt: warning: no Python files found under {shown}", file=sys.stderr)
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key,
@@ -150,21 +158,31 @@ def _run_check(args: argparse.Namespace) -> int:
         print(f"mldebt: warning: {warning}", file=sys.stderr)
     out = sys.stdout
     if args.diff:
+        # As in Ruff: the diff alone on stdout, so it can be piped to `patch`.
         diffs = [result.diff for result in results if result.diff]
         out.write("".join(diffs))
-    if args.output_format == "json":
+        changed = len(diffs)
+        print(
+            (
+                f"Would fix {fixed} finding{'s' if fixed != 1 else ''} in {changed} "
+                f"file{'s' if changed != 1 else ''}."
+                if changed
+                else "No fixes available."
+            ),
+            file=sys.stderr,
+        )
+        findings = []
+    elif args.statistics:
+        if args.output_format == "json":
+            out.write(render_statistics_json(findings, args.unsafe_fixes))
+        else:
+            out.write(render_statistics(findings, args.unsafe_fixes))
+    elif args.output_format == "json":
         out.write(render_json(findings))
     elif args.output_format == "github":
         out.write(render_github(findings))
-    elif args.statistics:
-        out.write(render_statistics(findings, args.unsafe_fixes))
     else:
         out.write(render_text(findings, args.unsafe_fixes))
-        if args.diff:
-            would = sum(1 for result in results if result.diff)
-            out.write(
-                f"Would fix {would} file{'s' if would != 1 else ''}.\n" if would else ""
-            )
         out.write(summary(findings, fixed, args.unsafe_fixes))
     for error in errors:
         print(f"mldebt: error: {error}", file=sys.stderr)
@@ -172,8 +190,9 @@ def _run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
-    pending_diff = args.diff and any(result.diff for result in results)
-    return EXIT_FINDINGS if findings or pending_diff else EXIT_CLEAN
+    if args.diff:
+        return EXIT_FINDINGS if any(result.diff for result in results) else EXIT_CLEAN
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
 def _run_rules(args: argparse.Namespace) -> int:
@@ -224,10 +243,15 @@ def _run_rule(args: argparse.Namespace) -> int:
     rule = by_key.get(args.rule) or by_key.get(args.rule.upper())
     if rule is None:
         try:
-            resolve_selector(args.rule, "rule")
+            codes = resolve_selector(args.rule, "rule")
         except ConfigError as error:
             return _error(str(error))
-        return _error(f"rule: '{args.rule}' names several rules; give one code or name")
+        if len(codes) != 1:
+            listed = ", ".join(sorted(codes))
+            return _error(
+                f"rule: '{args.rule}' names several rules ({listed}); give one"
+            )
+        rule = by_key[codes.pop()]
     print(rule.documentation(), end="")
     return EXIT_CLEAN
 
@@ -248,6 +272,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("check", "fix"):
             if args.jobs < 0:
                 return _error("--jobs must be 0 (one per CPU) or more")
+            if args.output_format is None:
+                args.output_format = os.environ.get("MLDEBT_OUTPUT_FORMAT") or "text"
+                if args.output_format not in OUTPUT_FORMATS:
+                    return _error(
+                        f"MLDEBT_OUTPUT_FORMAT: '{args.output_format}' is not one of "
+                        + ", ".join(OUTPUT_FORMATS)
+                    )
             return _run_check(args)
         if args.command == "rules":
             return _run_rules(args)
@@ -256,6 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(str(error))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `mldebt check | head`: the reader went away; say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception as error:  # never a traceback for the user; say what broke
         if os.environ.get("MLDEBT_DEBUG"):
             raise

@@ -294,6 +294,8 @@ def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
         return table
     if require_tool_table:
         return None
+    if os.path.basename(path) == "pyproject.toml":
+        return {}  # a pyproject.toml without [tool.mldebt]: the defaults
     return document
 
 

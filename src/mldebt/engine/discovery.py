@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -67,28 +68,68 @@ def _ignores_above(folder: str) -> _GitIgnore:
     return ignore
 
 
+def _git_visible(folder: str) -> tuple[set[str], set[str]] | None:
+    """Files under ``folder`` that git does not ignore, and the folders holding them
+    (both relative to ``folder``), or None outside a git work tree.
+
+    Asking git itself honours every ignore source exactly: nested .gitignore files
+    with negations, .git/info/exclude and the user's global excludes file.
+    """
+    if _repo_root(folder) is None:
+        return None
+    try:
+        listing = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=folder,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = {os.fsdecode(name) for name in listing.split(b"\0") if name}
+    folders = {""}
+    for name in files:
+        parts = name.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folders.add("/".join(parts[:depth]))
+    return files, folders
+
+
 def _walk(
-    folder: str, resolver: SettingsResolver, found: list[tuple[str, Settings]]
+    folder: str,
+    resolver: SettingsResolver,
+    found: list[tuple[str, Settings]],
+    warnings: list[str],
 ) -> None:
     settings = resolver.for_directory(os.path.abspath(folder))
+    visible = _git_visible(folder) if settings.respect_gitignore else None
     pending = [(folder, _ignores_above(folder))]
     while pending:
         current, ignore = pending.pop()
-        if settings.respect_gitignore:
+        if settings.respect_gitignore and visible is None:
             ignore = ignore.with_folder(current)
         try:
             entries = sorted(os.scandir(current), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            warnings.append(f"{current}: cannot list folder: {error.strerror}")
             continue
         subfolders: list[tuple[str, _GitIgnore]] = []
         for entry in entries:
             path = entry.path
             is_dir = entry.is_dir()
+            if not is_dir and not entry.is_file():
+                continue  # a dangling symlink, a socket, ...
             local = resolver.for_directory(os.path.abspath(path if is_dir else current))
             if local.is_excluded(path, is_dir=is_dir):
                 continue
-            if local.respect_gitignore and ignore.ignores(path, is_dir):
-                continue
+            if local.respect_gitignore:
+                if visible is not None:
+                    relative = os.path.relpath(path, folder).replace(os.sep, "/")
+                    if relative not in (visible[1] if is_dir else visible[0]):
+                        continue
+                elif ignore.ignores(path, is_dir):
+                    continue
             if is_dir:
                 if not entry.is_symlink():
                     subfolders.append((path, ignore))
@@ -97,8 +138,19 @@ def _walk(
         pending.extend(reversed(subfolders))
 
 
+def _has_python_shebang(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
+
+
 def collect_files(
-    paths: Sequence[str], resolver: SettingsResolver
+    paths: Sequence[str],
+    resolver: SettingsResolver,
+    warnings: list[str] | None = None,
 ) -> list[tuple[str, Settings]]:
     """``(file, settings)`` for every Python file to lint under ``paths``.
 
@@ -106,19 +158,23 @@ def collect_files(
     (pre-commit passes every staged file by name). A path that does not exist is a
     ``ConfigError``.
     """
+    notes: list[str] = [] if warnings is None else warnings
     found: list[tuple[str, Settings]] = []
     for path in paths:
         if not os.path.exists(path):
             raise ConfigError(f"{path}: no such file or directory")
         if os.path.isdir(path):
-            _walk(path, resolver, found)
+            _walk(path, resolver, found, notes)
             continue
         settings = resolver.for_path(path)
         if settings.is_excluded(path):
             continue
-        if path.endswith(PYTHON_SUFFIXES):
+        # pre-commit's `python` type includes scripts with a python shebang
+        if path.endswith(PYTHON_SUFFIXES) or _has_python_shebang(path):
             found.append((path, settings))
+        else:
+            notes.append(f"{path}: skipped: not a Python file")
     unique: dict[str, tuple[str, Settings]] = {}
     for path, settings in found:
-        unique.setdefault(os.path.normpath(path), (os.path.normpath(path), settings))
+        unique.setdefault(os.path.abspath(path), (os.path.normpath(path), settings))
     return sorted(unique.values(), key=lambda item: item[0])

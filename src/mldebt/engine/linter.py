@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -32,6 +33,8 @@ from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, w
 
 FixMode = Literal["none", "safe", "unsafe"]
 MAX_FIX_PASSES = 10
+# libcst generates code recursively; CPython has already bounded the nesting.
+_RECURSION_LIMIT = 20_000
 _SYNTAX_MESSAGE = re.compile(r"^(?:parser error: )?(?:error at \d+:\d+: )?")
 
 
@@ -86,6 +89,20 @@ class Linter:
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
         """Findings for ``text`` (suppressions and per-file ignores applied) and
         whether it parsed."""
+        # CPython's parser first (several times faster than libcst): it names the
+        # line and cause of a syntax error exactly, and it rejects the pathological
+        # nesting that can crash libcst's native parser.
+        syntax = self._python_syntax_error(path, text)
+        if syntax is not None:
+            return syntax, False
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+        try:
+            return self._lint_parsed(path, text)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def _lint_parsed(self, path: str, text: str) -> tuple[list[Finding], bool]:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
@@ -93,7 +110,7 @@ class Linter:
         except RecursionError:
             message = "file is nested too deeply for the parser"
             return self._syntax_finding(path, 1, 1, message), False
-        ctx = FileContext(path, module, text)
+        ctx = FileContext(path, module, text, self.settings.relative(path))
         if self.metadata_providers:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             ctx.resolved_metadata = wrapper.resolve_many(self.metadata_providers)
@@ -110,25 +127,23 @@ class Linter:
             return [], True
         return self._to_findings(path, module, text, reports), True
 
-    def _python_syntax_error(self, path: str, source: str | bytes) -> list[Finding]:
-        """MLD001 from CPython's parser, or [] when CPython parses ``source``."""
+    def _python_syntax_error(self, path: str, text: str) -> list[Finding] | None:
+        """MLD001 (or [] if it is ignored) when CPython cannot parse ``text``,
+        None when it can."""
         try:
-            compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
         except SyntaxError as error:
-            line, column = error.lineno or 1, error.offset or 1
+            line, column = max(1, error.lineno or 1), max(1, error.offset or 1)
             return self._syntax_finding(path, line, column, f"SyntaxError: {error.msg}")
         except (ValueError, RecursionError, MemoryError) as error:
             return self._syntax_finding(path, 1, 1, f"SyntaxError: {error}")
-        return []
+        return None
 
     def _syntax_error(
         self, path: str, text: str, error: cst.ParserSyntaxError
     ) -> list[Finding]:
-        # CPython's own parser names the line and the cause more precisely (e.g.
-        # "'(' was never closed"); libcst's position is that of the next token.
-        findings = self._python_syntax_error(path, text)
-        if findings or not self.report_syntax_errors:
-            return findings
+        # CPython accepted the file but libcst does not (newer syntax than libcst
+        # knows): report libcst's own message.
         detail = _SYNTAX_MESSAGE.sub("", error.message.strip())
         return self._syntax_finding(
             path, error.raw_line, error.raw_column + 1, f"SyntaxError: {detail}"
@@ -235,16 +250,24 @@ class Linter:
         result.parsed = parsed
         if mode == "none" or not parsed:
             return text, findings
+        applied_before: set[tuple[str, tuple[str, ...]]] = set()
         for _ in range(MAX_FIX_PASSES):
+            # A fix proposed again after it was applied did not remove its finding:
+            # applying it again would only repeat the same edit.
             candidates = [
-                f for f in findings if f.fix is not None and _allowed(f.fix, mode)
+                f
+                for f in findings
+                if f.fix is not None
+                and _allowed(f.fix, mode)
+                and _fix_key(f) not in applied_before
             ]
             if not candidates:
                 break
             new_text, applied = self._apply_parsable(path, text, candidates, result)
             if not applied:
                 break
-            result.fixed += applied
+            applied_before.update(_fix_key(f) for f in applied)
+            result.fixed += len(applied)
             text = new_text
             findings, parsed = self.lint_text(path, text)
             if not parsed:  # cannot happen: _apply_parsable checked it
@@ -253,26 +276,23 @@ class Linter:
 
     def _apply_parsable(
         self, path: str, text: str, candidates: list[Finding], result: FileResult
-    ) -> tuple[str, int]:
+    ) -> tuple[str, list[Finding]]:
         chosen = _non_overlapping(candidates)
         new_text = _apply(text, [finding.fix for finding in chosen if finding.fix])
         if _parses(new_text):
-            return new_text, len(chosen)
+            return new_text, chosen
         # One of them breaks the code: keep the ones that do not, one at a time.
-        applied = 0
         for finding in chosen:
             assert finding.fix is not None
             attempt = _apply(text, [finding.fix])
             if _parses(attempt):
-                text = attempt
-                applied += 1
                 # Later fixes' offsets are stale now; they are retried in the next pass.
-                break
+                return attempt, [finding]
             result.warnings.append(
                 f"{path}:{finding.line}:{finding.column}: fix for {finding.code} "
                 "would produce code that does not parse; not applied"
             )
-        return text, applied
+        return text, []
 
     # ---- one file from disk ------------------------------------------------------
 
@@ -287,18 +307,18 @@ class Linter:
         except OSError as error:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
-        if not self.could_fire(raw):
-            # No rule can fire: skip libcst. CPython's parser (several times faster)
-            # still checks that the file parses, so MLD001 is reported everywhere.
-            if self.report_syntax_errors:
-                result.findings = self._python_syntax_error(path, raw)
-            return result
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:
             result.findings = self._syntax_finding(
                 path, 1, 1, f"cannot decode file: {error}"
             )
+            return result
+        if not self.could_fire(raw):
+            # No rule can fire: skip libcst. CPython's parser (several times faster)
+            # still checks that the file parses, so MLD001 is reported everywhere.
+            if self.report_syntax_errors:
+                result.findings = self._python_syntax_error(path, source.text) or []
             return result
         try:
             new_text, findings = self.fix_text(path, source.text, mode, result)
@@ -323,8 +343,20 @@ class Linter:
                     )
                 )
             if write:
-                write_atomically(path, source.encode(new_text))
+                try:
+                    write_atomically(path, source.encode(new_text))
+                except OSError as error:
+                    result.errors.append(f"{path}: cannot write the fixes: {error}")
+                    # Nothing was fixed on disk: report what the file still has.
+                    result.fixed = 0
+                    result.findings = self.lint_text(path, source.text)[0]
         return result
+
+
+def _fix_key(finding: Finding) -> tuple[str, tuple[str, ...]]:
+    """What a fix does, independent of where the text has moved to since."""
+    assert finding.fix is not None
+    return finding.code, tuple(edit.content for edit in finding.fix.edits)
 
 
 def _allowed(fix: TextFix, mode: FixMode) -> bool:

@@ -90,6 +90,19 @@ def render_statistics(findings: Sequence[Finding], unsafe_shown: bool) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def render_statistics_json(findings: Sequence[Finding], unsafe_shown: bool) -> str:
+    """Counts per rule as a JSON list (``--statistics --output-format json``)."""
+    mode: FixMode = "unsafe" if unsafe_shown else "safe"
+    counts = Counter(finding.code for finding in findings)
+    names = {finding.code: finding.name for finding in findings}
+    fixable = Counter(finding.code for finding in findings if _fixable(finding, mode))
+    rows = [
+        {"code": code, "name": names[code], "count": count, "fixable": fixable[code]}
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return json.dumps(rows, indent=2) + "\n"
+
+
 def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
     """The closing line(s) of the text output."""
     mode: FixMode = "unsafe" if unsafe_shown else "safe"

@@ -65,10 +65,13 @@ class LineIndex:
 def write_atomically(path: str, data: bytes) -> None:
     """Replace the file at ``path`` with ``data`` via a temp file and a rename.
 
-    The file's permission bits are kept; a crash leaves either the old or the new file.
+    A symlink is followed (its target is rewritten), the file's permission bits and,
+    where allowed, its owner are kept; a crash leaves either the old or the new file.
     """
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
+    stat = os.stat(path)
+    mode = stat.st_mode & 0o7777
     fd, temp = tempfile.mkstemp(prefix=".mldebt-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -76,8 +79,18 @@ def write_atomically(path: str, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
+        if hasattr(os, "chown") and (stat.st_uid, stat.st_gid) != _owner(temp):
+            try:
+                os.chown(temp, stat.st_uid, stat.st_gid)
+            except OSError:
+                pass  # not allowed to give the file away: it keeps our ownership
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def _owner(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_uid, stat.st_gid

@@ -150,9 +150,16 @@ def _child_fields(node_class: type) -> tuple[str, ...]:
 class FileContext:
     """What a rule may ask about the file being linted, during and after the walk."""
 
-    def __init__(self, path: str, module: cst.Module, text: str) -> None:
-        """Set up the context for one parsed file."""
+    def __init__(
+        self, path: str, module: cst.Module, text: str, relative_path: str = ""
+    ) -> None:
+        """Set up the context for one parsed file.
+
+        ``relative_path`` is the path relative to the config's folder, with ``/``
+        separators (what globs in options are matched against).
+        """
         self.path = path
+        self.relative_path = relative_path or path.replace("\\", "/")
         self.module = module
         self.text = text
         self.names = NameTracker(module)

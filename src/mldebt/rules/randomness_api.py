@@ -131,8 +131,7 @@ SEEDED_BY_METHOD: dict[str, str] = {"torch.Generator": "manual_seed"}
 
 # Always random unless `random_state` is given (matched on the last name component of
 # a qualified name under `sklearn.`, so `sklearn.ensemble._forest.X` matches too).
-SKLEARN_ALWAYS_RANDOM = frozenset(
-    """
+SKLEARN_ALWAYS_RANDOM = frozenset("""
     RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor
     BaggingClassifier BaggingRegressor IsolationForest RandomTreesEmbedding
     GradientBoostingClassifier GradientBoostingRegressor AdaBoostClassifier
@@ -157,8 +156,7 @@ SKLEARN_ALWAYS_RANDOM = frozenset(
     make_friedman3 make_gaussian_quantiles make_low_rank_matrix make_sparse_coded_signal
     make_sparse_spd_matrix make_sparse_uncorrelated make_spd_matrix make_swiss_roll
     make_s_curve make_biclusters make_checkerboard
-    """.split()
-)
+    """.split())
 
 
 @dataclass(frozen=True)
@@ -204,14 +202,11 @@ SKLEARN_RANDOM_WHEN: dict[str, RandomWhen] = {
 
 # Other libraries whose objects take `random_state`: qualified-name prefix -> names.
 OTHER_RANDOM_STATE: dict[str, frozenset[str]] = {
-    "imblearn.": frozenset(
-        """
+    "imblearn.": frozenset("""
         SMOTE ADASYN BorderlineSMOTE SVMSMOTE SMOTENC SMOTEN KMeansSMOTE
         RandomOverSampler RandomUnderSampler SMOTETomek SMOTEENN
         BalancedRandomForestClassifier BalancedBaggingClassifier EasyEnsembleClassifier
         RUSBoostClassifier ClusterCentroids NearMiss
-        """.split()
-    )
-    - frozenset({"NearMiss"}),
+        """.split()) - frozenset({"NearMiss"}),
     "umap.": frozenset({"UMAP"}),
 }
