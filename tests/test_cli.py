@@ -209,7 +209,8 @@ def test_rules_lists_every_rule(run_cli: Run) -> None:
         "default",
     ]
     assert any(
-        line.startswith("MLD101") and "yes" in line for line in result.out.splitlines()
+        line.startswith("MLD101") and "unsafe" in line
+        for line in result.out.splitlines()
     )
     data = json.loads(run_cli("rules", "--output-format", "json").out)
     assert {rule["code"] for rule in data} >= {"MLD001", "MLD101", "MLD102", "MLD103"}

@@ -109,3 +109,21 @@ def test_rebinding_uses_the_old_binding_on_the_right_hand_side() -> None:
         "numpy.asarray",
         "None",
     ]
+
+
+def test_import_fallbacks_keep_the_import() -> None:
+    code = """
+    try:
+        import torch
+    except (ImportError, OSError):
+        torch = None
+    torch.randn(3)
+    """
+    assert resolved(code)[-1] == "torch.randn"
+
+
+def test_module_aliases_through_assignment() -> None:
+    assert resolved("import numpy as np\nR = np.random\nR.shuffle(x)") == [
+        "numpy.random.shuffle"
+    ]
+    assert resolved("x = len\nx([])") == ["None"]

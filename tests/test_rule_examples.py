@@ -2,6 +2,8 @@
 
 import pytest
 
+from mldebt.engine.registry import all_rules
+from mldebt.engine.rule import Rule
 from mldebt.engine.testing import ExampleCase, check_example, example_cases
 
 CASES = list(example_cases())
@@ -10,3 +12,21 @@ CASES = list(example_cases())
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_example(case: ExampleCase) -> None:
     check_example(case)
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=[rule.code for rule in all_rules()])
+def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
+    doc = rule.__doc__ or ""
+    for heading in (
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+    ):
+        assert heading in doc, f"{rule.code} docs lack {heading!r}"
+    has_fixed_examples = any(example.fixed is not None for example in rule.invalid)
+    assert has_fixed_examples == (
+        rule.fix_safety is not None
+    ), f"{rule.code}: declare fix_safety exactly when examples show fixes"
+    if rule.code != "MLD001":
+        assert len(rule.valid) >= 6 and len(rule.invalid) >= 6, rule.code

@@ -205,7 +205,7 @@ def _run_rules(args: argparse.Namespace) -> int:
                 "code": rule.code,
                 "name": rule.name,
                 "category": rule.category,
-                "fixable": rule.fixable(),
+                "fix": rule.fix_safety,
                 "default": rule.default_enabled,
                 "summary": rule.summary(),
             }
@@ -216,14 +216,15 @@ def _run_rules(args: argparse.Namespace) -> int:
     name_width = max(len(rule.name) for rule in rules)
     category_width = max(len(rule.category) for rule in rules)
     print(
-        f"{'code':<7} {'name':<{name_width}} {'category':<{category_width}} fix  default"
+        f"{'code':<7} {'name':<{name_width}} {'category':<{category_width}} "
+        "fix    default"
     )
     for rule in rules:
-        fix = "yes" if rule.fixable() else "no"
+        fix = rule.fix_safety or "no"
         default = "on" if rule.default_enabled else "off"
         print(
             f"{rule.code:<7} {rule.name:<{name_width}} {rule.category:<{category_width}} "
-            f"{fix:<4} {default}"
+            f"{fix:<6} {default}"
         )
     return EXIT_CLEAN
 

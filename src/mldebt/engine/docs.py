@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,17 @@ if TYPE_CHECKING:
     from mldebt.engine.rule import Rule
 
 MAX_EXAMPLES = 3
+
+
+def toml_value(value: object) -> str:
+    """``value`` written as TOML (for option defaults users copy into pyproject)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return str(value)
 
 
 def _code_block(code: str) -> str:
@@ -21,7 +33,10 @@ def render_rule(rule: type[Rule]) -> str:
     the options table, and the rule's own test examples."""
     doc = inspect.cleandoc(rule.__doc__ or "")
     summary, _, body = doc.partition("\n")
-    fix = "safe or unsafe fix available" if rule.fixable() else "no fix"
+    fix = {
+        "safe": "safe fix available (`--fix`)",
+        "unsafe": "unsafe fix available (`--fix --unsafe-fixes`)",
+    }.get(rule.fix_safety or "", "no fix")
     default = "on by default" if rule.default_enabled else "off by default"
     parts = [
         f"# {rule.name} ({rule.code})",
@@ -39,7 +54,8 @@ def render_rule(rule: type[Rule]) -> str:
         ]
         for option in rule.options:
             rows.append(
-                f"| `{option.name}` | {option.type_name} | `{option.default!r}` | {option.doc} |"
+                f"| `{option.name}` | {option.type_name} | "
+                f"`{toml_value(option.default)}` | {option.doc} |"
             )
         rows.append("")
         rows.append(

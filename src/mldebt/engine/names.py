@@ -71,6 +71,9 @@ class NameTracker:
         """Start with the module scope of ``module``."""
         self.module_scope = Scope("module", module)
         self.stack: list[Scope] = [self.module_scope]
+        # Inside `except ImportError:` a fallback (`torch = None`) must not hide
+        # the import the rest of the file relies on.
+        self.import_fallback_depth = 0
 
     # ---- queries used by rules -------------------------------------------------
 
@@ -149,6 +152,10 @@ class NameTracker:
 
     def bind(self, name: str, binding: Binding) -> None:
         """Bind ``name`` in the current scope, honouring ``global``/``nonlocal``."""
+        if self.import_fallback_depth and binding.kind != "import":
+            current = self.lookup(name)
+            if current is not None and current.kind == "import":
+                return
         scope = self.stack[-1]
         if name in scope.global_names:
             self.module_scope.names[name] = binding
@@ -168,13 +175,28 @@ class NameTracker:
     ) -> None:
         """Bind every name an assignment target introduces (unpacking included)."""
         if isinstance(target, cst.Name):
-            self.bind(target.value, Binding("assign", value=value, node=node))
+            alias = self._alias_of(value)
+            if alias is not None:  # `R = np.random` makes R another name for it
+                self.bind(
+                    target.value, Binding("import", alias, value=value, node=node)
+                )
+            else:
+                self.bind(target.value, Binding("assign", value=value, node=node))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self.bind_target(element.value, None, node)
         elif isinstance(target, cst.StarredElement):
             self.bind_target(target.value, None, node)
         # Attribute and Subscript targets bind no name.
+
+    def _alias_of(self, value: cst.BaseExpression | None) -> str | None:
+        """The imported module or object ``value`` names (``np.random``), if any."""
+        if not isinstance(value, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self.qualified_name(value)
+        if qualname is None or qualname.startswith("builtins."):
+            return None
+        return qualname
 
     def add_import(self, node: cst.Import) -> None:
         """Bind the names ``import a.b`` / ``import a.b as c`` introduce."""

@@ -22,6 +22,7 @@ def all_rules() -> tuple[type[Rule], ...]:
                 isinstance(value, type)
                 and issubclass(value, Rule)
                 and value is not Rule
+                and "code" in vars(value)
                 and value.__module__ == module.__name__
             ):
                 other = found.get(value.code)

@@ -166,6 +166,8 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     valid: ClassVar[Sequence[Valid]] = ()
     invalid: ClassVar[Sequence[Invalid]] = ()
+    # How safe the rule's fixes are, or None when it offers none.
+    fix_safety: ClassVar[Applicability | None] = None
     # Set on rules the engine implements itself (MLD001): no visitor methods.
     engine_rule: ClassVar[bool] = False
     # libcst metadata providers the rule reads with ``self.ctx.metadata(...)``. Rarely
@@ -175,6 +177,8 @@ class Rule:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            return  # a shared base for several rules, not a rule itself
         if not _CODE.match(cls.code):
             raise TypeError(f"{cls.__name__}: code {cls.code!r} is not MLDnnn")
         if not _NAME.match(cls.name):
@@ -253,5 +257,5 @@ class Rule:
 
     @classmethod
     def fixable(cls) -> bool:
-        """Whether any of the rule's examples carries a fix."""
-        return any(example.fixed is not None for example in cls.invalid)
+        """Whether the rule offers fixes (for some findings)."""
+        return cls.fix_safety is not None

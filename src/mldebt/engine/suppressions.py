@@ -8,12 +8,12 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-_LINE = re.compile(
-    r"#\s*noqa(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?", re.IGNORECASE
-)
+# `# noqa`, `# noqa: A, B`, `# noqa : A` -- but not `# noqa-ish` or `# noqaxyz`.
+_CODES = r"(?P<codes>[A-Za-z][\w-]*(?:\s*,\s*[A-Za-z][\w-]*|\s+[A-Za-z][\w-]*)*)"
+_LINE = re.compile(r"#\s*noqa(?![\w-])(?:\s*:\s*" + _CODES + r")?", re.IGNORECASE)
+# File level, on a line of its own; text after the codes (a reason) is allowed.
 _FILE = re.compile(
-    r"^#\s*mldebt\s*:\s*noqa(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?\s*$",
-    re.IGNORECASE,
+    r"^#\s*mldebt\s*:\s*noqa(?![\w-])(?:\s*:\s*" + _CODES + r")?", re.IGNORECASE
 )
 ALL = "*"
 

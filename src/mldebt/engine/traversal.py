@@ -287,6 +287,12 @@ class _NameHandlers:
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.names.bind(node.name.name.value, Binding("other", node=node))
+        if _catches_import_error(node):
+            self.names.import_fallback_depth += 1
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if _catches_import_error(node):
+            self.names.import_fallback_depth -= 1
 
     def visit_Global(self, node: cst.Global) -> None:
         self.names.scope.global_names.update(item.name.value for item in node.names)
@@ -310,6 +316,21 @@ class _NameHandlers:
         for comprehension in ("ListComp", "SetComp", "GeneratorExp", "DictComp"):
             yield "visit_" + comprehension, self._push_comprehension
             yield "leave_" + comprehension, self._pop
+
+
+def _catches_import_error(node: cst.ExceptHandler) -> bool:
+    caught = node.type
+    if caught is None:
+        return False
+    names = caught.elements if isinstance(caught, cst.Tuple) else [caught]
+    for element in names:
+        value = element.value if isinstance(element, cst.Element) else element
+        if isinstance(value, cst.Name) and value.value in (
+            "ImportError",
+            "ModuleNotFoundError",
+        ):
+            return True
+    return False
 
 
 class DispatchTable:

@@ -9,28 +9,19 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from mldebt.engine.helpers import argument, calls_in, has_star_args, is_none
+from mldebt.engine.helpers import argument, has_star_args, is_none
 from mldebt.engine.rule import Fix, Invalid, Option, Rule, Valid
-from mldebt.engine.traversal import FileContext
 from mldebt.rules.randomness_api import (
-    ALL_FAMILIES,
-    ENTROPY_PREFIXES,
     ENTROPY_RESEEDS,
-    ENTROPY_SOURCES,
     GLOBAL_RNG_CALLS,
     NUMPY,
     RANDOM,
     RNG_CONSTRUCTORS,
-    SEEDED_BY_METHOD,
     SEEDERS,
     TORCH,
-    Seeder,
 )
+from mldebt.rules.seeding import SeedTracker, names_none
 
-_SEED_LIKE = re.compile(
-    r"^(set|fix|init|seed)?_?(all_?|global_?)?(random_?)?seeds?(_all|_everything)?$",
-    re.IGNORECASE,
-)
 _FAMILY_LABEL = {
     NUMPY: "numpy's global RNG",
     RANDOM: "the `random` module's global RNG",
@@ -40,40 +31,43 @@ _FAMILY_LABEL = {
 # numpy's docs) is a seeded `np.random.default_rng(seed)`, which is a rewrite of the
 # calls, not one inserted line.
 _SEED_CALL = {RANDOM: "{alias}.seed({seed})", TORCH: "{alias}.manual_seed({seed})"}
-# Their seeding calls are listed exactly in SEEDERS; a name like `torch.seed` there
-# is not a project helper.
-_KNOWN_LIBRARIES = frozenset({"numpy", "random", "torch", "tensorflow", "keras", "jax"})
 _FAMILY_MODULE = {NUMPY: "numpy", RANDOM: "random", TORCH: "torch"}
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def entropy_source(
-    ctx: FileContext, expr: cst.BaseExpression, depth: int = 2
-) -> str | None:
-    """The qualified name of a call inside ``expr`` whose value differs on every run
-    (the clock, the OS, an unseeded RNG), following a plain name to the value it was
-    assigned, ``depth`` levels deep; None when ``expr`` looks deterministic."""
-    for call in calls_in(expr):
-        name = ctx.qualified_name(call.func)
-        if name is None:
-            continue
-        if name in ENTROPY_SOURCES or name.startswith(ENTROPY_PREFIXES):
-            return name
-        if name in GLOBAL_RNG_CALLS:
-            return name
-    if depth > 0 and isinstance(expr, cst.Name):
-        binding = ctx.names.lookup(expr.value)
-        if (
-            binding is not None
-            and binding.kind == "assign"
-            and binding.value is not None
-        ):
-            return entropy_source(ctx, binding.value, depth - 1)
-    return None
+class SeedAwareRule(Rule):
+    """Base of the rules that need to know what the file seeds (not a rule itself).
 
+    It feeds a ``SeedTracker`` from the traversal; subclasses extend ``visit_Call``.
+    """
 
-def seed_argument(call: cst.Call, seeder: Seeder) -> cst.Arg | None:
-    """The argument that carries the seed of a seeding call."""
-    return argument(call, seeder.keyword, seeder.position)
+    def on_begin_file(self) -> None:
+        """Start a fresh tracker for the file."""
+        options = {option.name for option in self.options}
+        seed_functions: list[str] = (
+            self.option("seed-functions") if "seed-functions" in options else []
+        )
+        trust = (
+            self.option("trust-seed-like-names")
+            if "trust-seed-like-names" in options
+            else True
+        )
+        self.seeds = SeedTracker(self.ctx, frozenset(seed_functions), trust)
+
+    def visit_If(self, node: cst.If) -> None:
+        """Feed the tracker."""
+        self.seeds.visit_if(node)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        """Feed the tracker."""
+        self.seeds.visit_line(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Feed the tracker, then let the rule look at the call."""
+        self.check_call(node, self.seeds.visit_call(node))
+
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        """What the rule does with each call (``qualname`` is resolved already)."""
 
 
 @dataclass
@@ -83,10 +77,10 @@ class _Draw:
     qualname: str
     family: str
     module_level: bool
-    statement: cst.CSTNode  # the top-level statement the draw runs in
+    sequence: int
 
 
-class UnseededGlobalRng(Rule):
+class UnseededGlobalRng(SeedAwareRule):
     """Calls to a library's global random number generator in a program that never seeds it.
 
     ## What it does
@@ -145,6 +139,7 @@ class UnseededGlobalRng(Rule):
     name = "unseeded-global-rng"
     category = "unseeded-randomness"
     message = "random draw from an unseeded global RNG"
+    fix_safety = "unsafe"
     triggers = ("random", "torch")
     options = (
         Option(
@@ -157,8 +152,9 @@ class UnseededGlobalRng(Rule):
         Option(
             "entrypoints",
             list,
-            ["train*.py", "*_train.py", "main.py", "run_*.py"],
-            "File-name globs of programs checked even without a `__main__` block.",
+            ["train.py", "main.py", "run_*.py"],
+            "Globs (on the path relative to the config's folder, or the file name) "
+            "of programs checked even without a `__main__` block.",
         ),
         Option(
             "trust-seed-like-names",
@@ -169,10 +165,11 @@ class UnseededGlobalRng(Rule):
         ),
         Option(
             "seed",
-            str,
+            (int, str),
             "",
-            "The seed the fix inserts: a literal or a constant's name. Empty: a "
-            "module-level `SEED` if there is one, else `0`.",
+            "The seed the fix inserts: an integer or the name of a module-level "
+            "constant. Empty: a deterministic module-level `SEED` defined before the "
+            "first draw if there is one, else `0`.",
         ),
         Option(
             "check-library-modules",
@@ -184,107 +181,37 @@ class UnseededGlobalRng(Rule):
     )
 
     def on_begin_file(self) -> None:
+        super().on_begin_file()
         self.draws: list[_Draw] = []
-        self.seeded: set[str] = set()
-        self.is_program = False
-        self.module_imports: list[cst.SimpleStatementLine] = []
-        self.seed_statement: cst.SimpleStatementLine | None = None
-        seed_functions: list[str] = self.option("seed-functions")
-        self.seed_functions = set(seed_functions)
 
-    def visit_If(self, node: cst.If) -> None:
-        test = node.test
-        if (
-            isinstance(test, cst.Comparison)
-            and isinstance(test.left, cst.Name)
-            and test.left.value == "__name__"
-            and len(test.comparisons) == 1
-            and isinstance(test.comparisons[0].comparator, cst.SimpleString)
-            and test.comparisons[0].comparator.evaluated_value == "__main__"
-        ):
-            self.is_program = True
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(self.ctx.ancestors) != 2:  # only statements directly in the module
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        family = GLOBAL_RNG_CALLS.get(qualname or "")
+        if family is None or qualname is None:
             return
-        for statement in node.body:
-            if isinstance(statement, (cst.Import, cst.ImportFrom)):
-                self.module_imports.append(node)
-            elif isinstance(statement, (cst.Assign, cst.AnnAssign)):
-                targets = (
-                    [t.target for t in statement.targets]
-                    if isinstance(statement, cst.Assign)
-                    else [statement.target]
-                )
-                if any(isinstance(t, cst.Name) and t.value == "SEED" for t in targets):
-                    self.seed_statement = node
-
-    def visit_Call(self, node: cst.Call) -> None:
+        if family == TORCH:
+            generator = argument(node, "generator")
+            if generator is not None and not is_none(generator.value):
+                return
         ctx = self.ctx
-        qualname = ctx.qualified_name(node.func)
-        if qualname is None:
-            self._maybe_project_seeder(node)
-            return
-        family = GLOBAL_RNG_CALLS.get(qualname)
-        if family is not None:
-            if family == TORCH:
-                generator = argument(node, "generator")
-                if generator is not None and not is_none(generator.value):
-                    return
-            self.draws.append(
-                _Draw(
-                    node,
-                    ctx.anchor_for(node),
-                    qualname,
-                    family,
-                    not ctx.names.in_function(),
-                    ctx.ancestors[1],
-                )
+        self.draws.append(
+            _Draw(
+                node,
+                ctx.anchor_for(node),
+                qualname,
+                family,
+                not ctx.names.in_function(),
+                self.seeds.sequence,
             )
-            return
-        seeder = SEEDERS.get(qualname)
-        if seeder is not None:
-            if self._is_real_seed(node, seeder):
-                self.seeded |= seeder.families
-            return
-        short = qualname.rsplit(".", 1)[-1]
-        if qualname in self.seed_functions or short in self.seed_functions:
-            self.seeded |= ALL_FAMILIES
-        elif (
-            self.option("trust-seed-like-names")
-            and _SEED_LIKE.match(short)
-            and qualname.split(".", 1)[0] not in _KNOWN_LIBRARIES
-        ):
-            binding = ctx.names.lookup(dotted_root(node.func))
-            if binding is not None and binding.kind == "import":
-                self.seeded |= ALL_FAMILIES
-
-    def _maybe_project_seeder(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Name) and func.value in self.seed_functions:
-            self.seeded |= ALL_FAMILIES
-
-    def _is_real_seed(self, call: cst.Call, seeder: Seeder) -> bool:
-        arg = seed_argument(call, seeder)
-        if arg is None:
-            return has_star_args(call) or not seeder.missing_is_entropy
-        if is_none(arg.value):
-            return False
-        return entropy_source(self.ctx, arg.value) is None
+        )
 
     def end_file(self) -> None:
-        if not self.draws:
-            return
-        if not (
-            self.is_program
-            or self.option("check-library-modules")
-            or any(draw.module_level for draw in self.draws)
-            or _matches_any(self.ctx.path, self.option("entrypoints"))
-        ):
+        if not self.draws or not self._is_program():
             return
         fixes: dict[str, Fix | None] = {}
         for draw in self.draws:
-            if draw.family in self.seeded:
+            if self.seeds.seeded(
+                draw.family, draw.sequence if draw.module_level else None
+            ):
                 continue
             if draw.family not in fixes:
                 fixes[draw.family] = self._seed_fix(draw.family)
@@ -296,36 +223,71 @@ class UnseededGlobalRng(Rule):
                 anchor=draw.anchor,
             )
 
+    def _is_program(self) -> bool:
+        return (
+            self.seeds.is_program
+            or self.option("check-library-modules")
+            or any(draw.module_level for draw in self.draws)
+            or _matches_any(self.ctx.relative_path, self.option("entrypoints"))
+        )
+
+    def _seed_expression(self, before: int) -> str | None:
+        """The seed the fix writes: the ``seed`` option, else a deterministic
+        module-level ``SEED`` defined before statement ``before``, else ``0``."""
+        configured = self.option("seed")
+        if isinstance(configured, int) and not isinstance(configured, bool):
+            return str(configured)
+        if configured:
+            if configured.lstrip("-").isdigit():
+                return str(configured)
+            binding = self.ctx.names.module_scope.names.get(configured)
+            if _IDENTIFIER.match(configured) and binding is not None:
+                return str(configured)
+            return None  # a name the module does not define: no fix
+        statement = self.seeds.seed_statement
+        body: list[cst.CSTNode] = list(self.ctx.module.body)
+        if statement is not None and body.index(statement) < before:
+            seed = cst.Name("SEED")
+            if self.seeds.entropy_source(seed) is None and not names_none(
+                self.ctx, seed
+            ):
+                return "SEED"
+        return "0"
+
     def _seed_fix(self, family: str) -> Fix | None:
-        """Insert a seed call right after the module imports the library (or after
-        ``SEED = ...`` when that still comes before the first draw)."""
+        """Insert a seed call after the module's imports, before the first draw."""
         if family not in _SEED_CALL:
             return None
         module_name = _FAMILY_MODULE[family]
         body: list[cst.CSTNode] = list(self.ctx.module.body)
-        alias, anchor = None, None
+        alias = None
         for name, binding in self.ctx.names.module_scope.names.items():
             if binding.kind == "import" and binding.qualname == module_name:
-                for line in self.module_imports:
-                    if binding.node in line.body:
-                        alias, anchor = name, line
-        if alias is None or anchor is None:
+                if any(binding.node in line.body for line in self.seeds.module_imports):
+                    alias = name
+        if alias is None:
             return None
         first_draw = min(
             (
-                body.index(draw.statement)
+                _top_index(body, draw)
                 for draw in self.draws
                 if draw.family == family and draw.module_level
             ),
             default=len(body),
         )
-        seed: str = self.option("seed") or "0"
-        seed_line = self.seed_statement
-        if not self.option("seed") and seed_line is not None:
-            if body.index(seed_line) < first_draw:
-                seed = "SEED"
-                if body.index(seed_line) > body.index(anchor):
-                    anchor = seed_line
+        imports = [
+            line for line in self.seeds.module_imports if body.index(line) < first_draw
+        ]
+        if not imports:
+            return None
+        anchor: cst.CSTNode = imports[-1]
+        seed = self._seed_expression(first_draw)
+        if seed is None:
+            return None
+        statement = self.seeds.seed_statement
+        if seed == "SEED" and statement is not None:
+            if body.index(statement) > body.index(anchor):
+                anchor = statement
         call = _SEED_CALL[family].format(alias=alias, seed=seed)
         newline = self.ctx.module.default_newline
         content = call + newline
@@ -339,6 +301,21 @@ class UnseededGlobalRng(Rule):
         )
 
     valid = (
+        Valid("""
+            import torch
+            from utils import setup_seed
+            setup_seed(1)  # an imported project helper named like a seeder
+            x = torch.randn(3)
+            """),
+        Valid("""
+            import numpy as np
+            import torch
+            def set_everything(seed):
+                np.random.seed(seed)
+                torch.manual_seed(seed)
+            set_everything(3)  # a helper in the same file that seeds
+            x, w = np.random.rand(3), torch.randn(3)
+            """),
         Valid("""
             import numpy as np
             SEED = 13
@@ -386,6 +363,59 @@ class UnseededGlobalRng(Rule):
             """),
     )
     invalid = (
+        Invalid("""
+            import numpy as np
+            x = np.random.rand(3)
+            np.random.seed(0)  # too late for the draw above
+            """),
+        Invalid("""
+            import numpy as np
+            SEED = None
+            np.random.seed(SEED)
+            x = np.random.rand(3)
+            """),
+        Invalid("""
+            try:
+                import torch
+            except ImportError:
+                torch = None
+            if __name__ == "__main__":
+                x = torch.randn(3)
+            """),
+        Invalid(
+            """
+            import random
+            import numpy as np
+            from tools import load
+            rows = load()
+            random.shuffle(rows)
+            """,
+            fixed="""
+            import random
+            import numpy as np
+            from tools import load
+            random.seed(0)
+            rows = load()
+            random.shuffle(rows)
+            """,
+        ),
+        Invalid(
+            """
+            import random
+            import time
+            SEED = int(time.time())  # not deterministic: the fix does not use it
+            if __name__ == "__main__":
+                random.shuffle([1, 2])
+            """,
+            fixed="""
+            import random
+            import time
+            random.seed(0)
+            SEED = int(time.time())  # not deterministic: the fix does not use it
+            if __name__ == "__main__":
+                random.shuffle([1, 2])
+            """,
+        ),
         Invalid(
             """
             import numpy as np
@@ -479,18 +509,31 @@ class UnseededGlobalRng(Rule):
     )
 
 
-def dotted_root(node: cst.BaseExpression) -> str:
-    """The leftmost name of ``a.b.c`` (``a``), or ``""``."""
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else ""
+def _top_index(body: list[cst.CSTNode], draw: _Draw) -> int:
+    """Index in the module body of the top-level statement a draw runs in."""
+    anchor = draw.anchor
+    for index, statement in enumerate(body):
+        if statement is anchor or (
+            isinstance(statement, cst.SimpleStatementLine) and anchor in statement.body
+        ):
+            return index
+        if isinstance(statement, cst.BaseCompoundStatement) and _contains(
+            statement, anchor
+        ):
+            return index
+    return len(body)
+
+
+def _contains(root: cst.CSTNode, node: cst.CSTNode) -> bool:
+    from mldebt.engine.traversal import iter_nodes
+
+    return any(inner is node for inner in iter_nodes(root))
 
 
 def _matches_any(path: str, patterns: list[str]) -> bool:
     name = os.path.basename(path)
-    normalized = path.replace(os.sep, "/")
     return any(
-        fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(normalized, pattern)
+        fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern)
         for pattern in patterns
     )
 
@@ -501,8 +544,8 @@ class UnseededRngInstance(Rule):
     ## What it does
     Flags `np.random.default_rng()`, `np.random.RandomState()`, numpy bit generators
     (`PCG64()`, `MT19937()`, ...) and `SeedSequence()` created without a seed (or
-    with `None`), `random.Random()` without a seed, and a `torch.Generator()` that
-    is never given `.manual_seed(k)`.
+    with `None`), and `random.Random()` without a seed. (An unseeded `torch.Generator()` is not
+    flagged: it starts from a fixed default seed, so it is reproducible.)
 
     ## Why is this bad?
     A generator without a seed starts from fresh operating-system entropy: each
@@ -533,57 +576,18 @@ class UnseededRngInstance(Rule):
     message = "random generator created without a seed"
     triggers = ("random", "Generator")
 
-    def on_begin_file(self) -> None:
-        self.torch_generators: dict[str, tuple[cst.Call, cst.CSTNode, str]] = {}
-        self.seeded_names: set[str] = set()
-
     def visit_Call(self, node: cst.Call) -> None:
-        ctx = self.ctx
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            if func.attr.value in SEEDED_BY_METHOD.values():
-                self.seeded_names.add(func.value.value)
-        qualname = ctx.qualified_name(func)
-        if qualname is None:
+        qualname = self.ctx.qualified_name(node.func)
+        parameter = RNG_CONSTRUCTORS.get(qualname or "")
+        if parameter is None or has_star_args(node):
             return
-        parameter = RNG_CONSTRUCTORS.get(qualname)
-        if parameter is not None:
-            if has_star_args(node):
-                return
-            arg = argument(node, *parameter)
-            if arg is None or is_none(arg.value):
-                self.report(
-                    node,
-                    f"`{qualname}()` without a seed starts from fresh OS entropy "
-                    "on every run",
-                )
-            return
-        method = SEEDED_BY_METHOD.get(qualname)
-        if method is None:
-            return
-        parent = ctx.parent(node)
-        if isinstance(parent, cst.Attribute) and parent.attr.value == method:
-            return  # torch.Generator().manual_seed(k)
-        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
-            target = parent.targets[0].target
-            if isinstance(target, cst.Name):
-                self.torch_generators[target.value] = (
-                    node,
-                    ctx.anchor_for(node),
-                    qualname,
-                )
-                return
-        self.report(node, f"`{qualname}()` is never seeded with `.{method}(k)`")
-
-    def end_file(self) -> None:
-        for name, (call, anchor, qualname) in self.torch_generators.items():
-            if name not in self.seeded_names:
-                method = SEEDED_BY_METHOD[qualname]
-                self.report(
-                    call,
-                    f"`{qualname}()` bound to `{name}` is never seeded with `.{method}(k)`",
-                    anchor=anchor,
-                )
+        arg = argument(node, *parameter)
+        if arg is None or is_none(arg.value) or names_none(self.ctx, arg.value):
+            self.report(
+                node,
+                f"`{qualname}()` without a seed starts from fresh OS entropy "
+                "on every run",
+            )
 
     valid = (
         Valid("import numpy as np\nrng = np.random.default_rng(2024)\n"),
@@ -605,9 +609,7 @@ class UnseededRngInstance(Rule):
         Invalid("import numpy as np\nstate = np.random.RandomState()\n"),
         Invalid("import numpy as np\nrng = np.random.Generator(np.random.PCG64())\n"),
         Invalid("import random\npicker = random.Random()\n"),
-        Invalid(
-            "import torch\ng = torch.Generator()\nx = torch.rand(3, generator=g)\n"
-        ),
+        Invalid("import numpy as np\nSEED = None\nrng = np.random.default_rng(SEED)\n"),
         Invalid("""
             import numpy as np
             def subsample(df):
@@ -617,7 +619,7 @@ class UnseededRngInstance(Rule):
     )
 
 
-class NondeterministicSeed(Rule):
+class NondeterministicSeed(SeedAwareRule):
     """Seeding calls that do not pin anything.
 
     ## What it does
@@ -657,9 +659,9 @@ class NondeterministicSeed(Rule):
     message = "seed that changes on every run"
     triggers = ("seed", "random")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        qualname = self.ctx.qualified_name(node.func)
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
         if qualname is None:
+            self._check_generator_method(node)
             return
         if qualname in ENTROPY_RESEEDS:
             self.report(
@@ -668,7 +670,7 @@ class NondeterministicSeed(Rule):
             return
         seeder = SEEDERS.get(qualname)
         if seeder is not None:
-            arg = seed_argument(node, seeder)
+            arg = argument(node, seeder.keyword, seeder.position)
             if arg is None:
                 if seeder.missing_is_entropy and not has_star_args(node):
                     self.report(
@@ -682,6 +684,21 @@ class NondeterministicSeed(Rule):
             arg = argument(node, *parameter)
             if arg is not None:
                 self._check_value(node, qualname, arg.value, allow_none=True)
+            return
+        if self.seeds.is_seed_helper(node, qualname) and node.args:
+            if not node.args[0].star and node.args[0].keyword is None:
+                self._check_value(node, qualname, node.args[0].value)
+
+    def _check_generator_method(self, node: cst.Call) -> None:
+        """``g.manual_seed(time.time())`` on a generator object."""
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "manual_seed"
+            and node.args
+            and not node.args[0].star
+        ):
+            self._check_value(node, "manual_seed", node.args[0].value)
 
     def _check_value(
         self,
@@ -690,18 +707,25 @@ class NondeterministicSeed(Rule):
         value: cst.BaseExpression,
         allow_none: bool = False,
     ) -> None:
-        if is_none(value):
+        if is_none(value) or names_none(self.ctx, value):
             if not allow_none:  # constructors with None are MLD102's
                 self.report(node, f"`{qualname}(None)` re-seeds from OS entropy")
             return
-        source = entropy_source(self.ctx, value)
+        source = self.seeds.entropy_source(value)
         if source is not None:
             self.report(
                 node,
-                f"seed for `{qualname}` comes from `{source}()`, which changes on every run",
+                f"seed for `{qualname}` comes from `{source}()`, which changes on "
+                "every run",
             )
 
     valid = (
+        Valid("""
+            import random
+            import numpy as np
+            random.seed(42)
+            np.random.seed(random.randint(0, 2**32 - 1))  # drawn from a seeded RNG
+            """),
         Valid("import numpy as np\nnp.random.seed(42)\n"),
         Valid("import random\nSEED = 13\nrandom.seed(SEED)\n"),
         Valid("import torch\ntorch.manual_seed(args.seed)\n"),
@@ -711,6 +735,14 @@ class NondeterministicSeed(Rule):
         Valid("import numpy as np\nnp.random.seed(*seeds)\n"),
     )
     invalid = (
+        Invalid('import numpy as np\nnp.random.seed(hash("exp") % 2**32)\n'),
+        Invalid(
+            "import time\nfrom utils import seed_everything\n"
+            "seed_everything(int(time.time()))\n"
+        ),
+        Invalid(
+            "import time, torch\ng = torch.Generator()\ng.manual_seed(int(time.time()))\n"
+        ),
         Invalid("import numpy as np\nnp.random.seed()\n", line=2, column=1),
         Invalid("import random\nrandom.seed(None)\n"),
         Invalid("import random, time\nrandom.seed(time.time())\n"),

@@ -108,6 +108,9 @@ ENTROPY_SOURCES = frozenset(
         "uuid.uuid1",
         "uuid.uuid4",
         "random.SystemRandom",
+        # str hashes differ per process unless PYTHONHASHSEED is set
+        "builtins.hash",
+        "builtins.id",
     }
 )
 ENTROPY_PREFIXES = ("secrets.",)
@@ -124,8 +127,8 @@ RNG_CONSTRUCTORS: dict[str, tuple[str, int]] = {
     "numpy.random.SeedSequence": ("entropy", 0),
     "random.Random": ("x", 0),
 }
-# Generators that are seeded by a later ``.manual_seed(k)`` call on them.
-SEEDED_BY_METHOD: dict[str, str] = {"torch.Generator": "manual_seed"}
+# Not here: `torch.Generator()`. An unseeded torch Generator starts from a fixed
+# default seed (67280421310721 in c10's GeneratorImpl.h), so it is reproducible.
 
 # ---- scikit-learn and friends: where `random_state` matters (sklearn 1.9 signatures) --
 
