@@ -214,6 +214,7 @@ def test_rules_lists_every_rule(run_cli: Run) -> None:
     )
     data = json.loads(run_cli("rules", "--output-format", "json").out)
     assert {rule["code"] for rule in data} >= {"MLD001", "MLD101", "MLD102", "MLD103"}
+    assert {rule["code"]: rule["default"] for rule in data}["MLD107"] is False
 
 
 def test_rule_prints_markdown_docs(run_cli: Run) -> None:
@@ -289,5 +290,15 @@ def test_rule_by_category_naming_one_rule(run_cli: Run) -> None:
     several = run_cli("rule", "MLD1")
     assert (
         several.code == 2
-        and "names several rules (MLD101, MLD102, MLD103)" in several.err
+        and "names several rules (MLD101, MLD102, MLD103, MLD104" in several.err
     )
+
+
+def test_opt_in_rules_need_their_code(run_cli: Run, project: Project) -> None:
+    project(train_py="import numpy as np\nnp.random.seed(1)\nx = np.random.rand()\n")
+    assert run_cli("check", "--select", "MLD1").code == 0
+    result = run_cli(
+        "check", "--select", "MLD1", "--extend-select", "numpy-legacy-random"
+    )
+    assert result.code == 1 and result.out.count("MLD107") == 2
+    assert run_cli("check", "--select", "ALL").out.count("MLD107") == 2

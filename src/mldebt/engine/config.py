@@ -77,31 +77,43 @@ def _selector_choices() -> list[str]:
     return ["ALL", *CATEGORIES, *(r.code for r in rules), *(r.name for r in rules)]
 
 
-def resolve_selector(selector: str, where: str) -> set[str]:
+def resolve_selector(selector: str, where: str, widen: bool = True) -> set[str]:
     """The rule codes one selector names: ``ALL``, a code, a code prefix, a name or a
-    category slug. ``where`` is the place to name in the error message."""
+    category slug. ``where`` is the place to name in the error message.
+
+    With ``widen=False`` (selecting, not ignoring) a prefix or a category names only
+    the rules that are on by default: an opt-in rule is chosen by its code or name.
+    """
     rules = all_rules()
     token = selector.strip()
     if token.upper() == "ALL":
         return {rule.code for rule in rules}
     upper = token.upper()
+    by_key = rules_by_key()
+    if token in by_key or upper in by_key:
+        return {(by_key.get(token) or by_key[upper]).code}
     if upper.startswith("MLD"):
-        matched = {rule.code for rule in rules if rule.code.startswith(upper)}
+        matched = {
+            rule.code
+            for rule in rules
+            if rule.code.startswith(upper) and (widen or rule.default_enabled)
+        }
         if matched:
             return matched
-    by_key = rules_by_key()
-    if token in by_key:
-        return {by_key[token].code}
     if token in CATEGORIES:
-        return {rule.code for rule in rules if rule.category == token}
+        return {
+            rule.code
+            for rule in rules
+            if rule.category == token and (widen or rule.default_enabled)
+        }
     hint = _did_you_mean(token, _selector_choices())
     raise ConfigError(f"{where}: unknown rule selector '{selector}'{hint}")
 
 
-def _resolve_all(selectors: Sequence[str], where: str) -> set[str]:
+def _resolve_all(selectors: Sequence[str], where: str, widen: bool = True) -> set[str]:
     codes: set[str] = set()
     for selector in selectors:
-        codes |= resolve_selector(selector, where)
+        codes |= resolve_selector(selector, where, widen)
     return codes
 
 
@@ -220,9 +232,9 @@ def _select(table: Mapping[str, Any], where: str, cli: CliOverrides) -> tuple[st
     for key in ("select", "extend-select", "ignore"):
         if key in table:
             selectors = _expect_list(table[key], key, where)
-            layers[key] = _resolve_all(selectors, f"{where}: '{key}'")
+            layers[key] = _resolve_all(selectors, f"{where}: '{key}'", key == "ignore")
     if cli.select is not None:
-        base = _resolve_all(cli.select, "--select")
+        base = _resolve_all(cli.select, "--select", widen=False)
     else:
         default = {rule.code for rule in all_rules() if rule.default_enabled}
         base = set(layers["select"]) if "select" in layers else default
@@ -230,7 +242,7 @@ def _select(table: Mapping[str, Any], where: str, cli: CliOverrides) -> tuple[st
     base.add("MLD001")  # syntax errors are reported unless ignored explicitly
     if cli.select is None:
         base -= layers.get("ignore", set())
-    base |= _resolve_all(cli.extend_select, "--extend-select")
+    base |= _resolve_all(cli.extend_select, "--extend-select", widen=False)
     base -= _resolve_all(cli.ignore, "--ignore")
     return tuple(sorted(base))
 

@@ -40,3 +40,36 @@ def calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:
     for inner in iter_nodes(node):
         if isinstance(inner, cst.Call):
             yield inner
+
+
+def with_keyword_argument(call: cst.Call, keyword: str, value: str) -> cst.Call:
+    """``call`` with ``keyword=value`` appended, keeping its layout.
+
+    In a call laid out one argument per line with a trailing comma, the new
+    argument goes on its own line with the same indentation.
+    """
+    new_arg = cst.Arg(
+        value=cst.parse_expression(value),
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""),
+            whitespace_after=cst.SimpleWhitespace(""),
+        ),
+    )
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new_arg])
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):  # a trailing comma: keep it at the end
+        separator = (
+            args[-2].comma
+            if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma)
+            else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        args[-1] = last.with_changes(comma=separator)
+        new_arg = new_arg.with_changes(comma=last.comma)
+    else:
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+    return call.with_changes(args=[*args, new_arg])

@@ -9,16 +9,27 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from mldebt.engine.helpers import argument, has_star_args, is_none
+from mldebt.engine.helpers import (
+    argument,
+    has_star_args,
+    is_none,
+    with_keyword_argument,
+)
 from mldebt.engine.rule import Fix, Invalid, Option, Rule, Valid
 from mldebt.rules.randomness_api import (
     ENTROPY_RESEEDS,
     GLOBAL_RNG_CALLS,
     NUMPY,
+    OTHER_RANDOM_STATE,
+    OWN_RNG_KEYWORD,
     RANDOM,
     RNG_CONSTRUCTORS,
     SEEDERS,
+    SKLEARN_ALWAYS_RANDOM,
+    SKLEARN_RANDOM_WHEN,
+    TENSORFLOW,
     TORCH,
+    TORCH_DATA_ORDER,
 )
 from mldebt.rules.seeding import SeedTracker, names_none
 
@@ -26,12 +37,59 @@ _FAMILY_LABEL = {
     NUMPY: "numpy's global RNG",
     RANDOM: "the `random` module's global RNG",
     TORCH: "torch's global RNG",
+    TENSORFLOW: "TensorFlow's global seed",
 }
 # The fix seeds only `random` and torch: for numpy the advice (as in Ruff's NPY002 and
 # numpy's docs) is a seeded `np.random.default_rng(seed)`, which is a rewrite of the
 # calls, not one inserted line.
-_SEED_CALL = {RANDOM: "{alias}.seed({seed})", TORCH: "{alias}.manual_seed({seed})"}
-_FAMILY_MODULE = {NUMPY: "numpy", RANDOM: "random", TORCH: "torch"}
+_SEED_CALL = {
+    RANDOM: "{alias}.seed({seed})",
+    TORCH: "{alias}.manual_seed({seed})",
+    TENSORFLOW: "{alias}.random.set_seed({seed})",
+}
+_FAMILY_MODULE = {
+    NUMPY: "numpy",
+    RANDOM: "random",
+    TORCH: "torch",
+    TENSORFLOW: "tensorflow",
+}
+
+SEED_FUNCTIONS_OPTION = Option(
+    "seed-functions",
+    list,
+    [],
+    "Qualified or bare names of project functions that seed every RNG "
+    "(e.g. `myproject.utils.seed_all`).",
+)
+ENTRYPOINTS_OPTION = Option(
+    "entrypoints",
+    list,
+    ["train.py", "main.py", "run_*.py"],
+    "Globs (on the path relative to the config's folder, or the file name) "
+    "of programs checked even without a `__main__` block.",
+)
+TRUST_OPTION = Option(
+    "trust-seed-like-names",
+    bool,
+    True,
+    "Count calls to imported functions named like `set_seed`, `seed_everything` "
+    "or `setup_seed` as seeding every RNG.",
+)
+SEED_OPTION = Option(
+    "seed",
+    (int, str),
+    "",
+    "The seed the fix writes: an integer or the name of a module-level "
+    "constant. Empty: a deterministic module-level `SEED` defined before it if "
+    "there is one, else `0`.",
+)
+LIBRARY_OPTION = Option(
+    "check-library-modules",
+    bool,
+    False,
+    "Also flag modules that are not programs (only functions and classes; "
+    "normally the caller seeds).",
+)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -68,6 +126,44 @@ class SeedAwareRule(Rule):
 
     def check_call(self, node: cst.Call, qualname: str | None) -> None:
         """What the rule does with each call (``qualname`` is resolved already)."""
+
+    def is_program(self, module_level_draws: bool) -> bool:
+        """Whether the file is judged on its own seeding: it has a ``__main__``
+        block, draws at module level, or matches ``entrypoints``."""
+        names = {option.name for option in self.options}
+        return (
+            self.seeds.is_program
+            or module_level_draws
+            or (
+                "check-library-modules" in names
+                and self.option("check-library-modules")
+            )
+            or (
+                "entrypoints" in names
+                and _matches_any(self.ctx.relative_path, self.option("entrypoints"))
+            )
+        )
+
+    def seed_here(self) -> str | None:
+        """The seed a fix at the current point of the walk writes: the ``seed``
+        option, else a deterministic ``SEED`` bound here, else ``0``; None when the
+        option names something the module does not define."""
+        configured = self.option("seed")
+        if isinstance(configured, int) and not isinstance(configured, bool):
+            return str(configured)
+        if configured:
+            if configured.lstrip("-").isdigit():
+                return str(configured)
+            if _IDENTIFIER.match(configured) and self.ctx.names.lookup(configured):
+                return str(configured)
+            return None
+        seed = cst.Name("SEED")
+        if self.ctx.names.lookup("SEED") is not None:
+            if self.seeds.entropy_source(seed) is None and not names_none(
+                self.ctx, seed
+            ):
+                return "SEED"
+        return "0"
 
 
 @dataclass
@@ -142,42 +238,11 @@ class UnseededGlobalRng(SeedAwareRule):
     fix_safety = "unsafe"
     triggers = ("random", "torch")
     options = (
-        Option(
-            "seed-functions",
-            list,
-            [],
-            "Qualified or bare names of project functions that seed every RNG "
-            "(e.g. `myproject.utils.seed_all`).",
-        ),
-        Option(
-            "entrypoints",
-            list,
-            ["train.py", "main.py", "run_*.py"],
-            "Globs (on the path relative to the config's folder, or the file name) "
-            "of programs checked even without a `__main__` block.",
-        ),
-        Option(
-            "trust-seed-like-names",
-            bool,
-            True,
-            "Count calls to imported functions named like `set_seed` or "
-            "`seed_everything` as seeding every RNG.",
-        ),
-        Option(
-            "seed",
-            (int, str),
-            "",
-            "The seed the fix inserts: an integer or the name of a module-level "
-            "constant. Empty: a deterministic module-level `SEED` defined before the "
-            "first draw if there is one, else `0`.",
-        ),
-        Option(
-            "check-library-modules",
-            bool,
-            False,
-            "Also flag modules that are not programs (only functions and classes; "
-            "normally the caller seeds).",
-        ),
+        SEED_FUNCTIONS_OPTION,
+        ENTRYPOINTS_OPTION,
+        TRUST_OPTION,
+        SEED_OPTION,
+        LIBRARY_OPTION,
     )
 
     def on_begin_file(self) -> None:
@@ -188,9 +253,10 @@ class UnseededGlobalRng(SeedAwareRule):
         family = GLOBAL_RNG_CALLS.get(qualname or "")
         if family is None or qualname is None:
             return
-        if family == TORCH:
-            generator = argument(node, "generator")
-            if generator is not None and not is_none(generator.value):
+        own = OWN_RNG_KEYWORD.get(family)
+        if own is not None:  # `generator=` (torch) or an op-level `seed=` (tf)
+            given = argument(node, own)
+            if given is not None and not is_none(given.value):
                 return
         ctx = self.ctx
         self.draws.append(
@@ -205,7 +271,9 @@ class UnseededGlobalRng(SeedAwareRule):
         )
 
     def end_file(self) -> None:
-        if not self.draws or not self._is_program():
+        if not self.draws:
+            return
+        if not self.is_program(any(draw.module_level for draw in self.draws)):
             return
         fixes: dict[str, Fix | None] = {}
         for draw in self.draws:
@@ -222,14 +290,6 @@ class UnseededGlobalRng(SeedAwareRule):
                 fix=fixes[draw.family],
                 anchor=draw.anchor,
             )
-
-    def _is_program(self) -> bool:
-        return (
-            self.seeds.is_program
-            or self.option("check-library-modules")
-            or any(draw.module_level for draw in self.draws)
-            or _matches_any(self.ctx.relative_path, self.option("entrypoints"))
-        )
 
     def _seed_expression(self, before: int) -> str | None:
         """The seed the fix writes: the ``seed`` option, else a deterministic
@@ -756,4 +816,551 @@ class NondeterministicSeed(SeedAwareRule):
             "rng = np.random.default_rng(int(datetime.now().timestamp()))\n"
         ),
         Invalid("from lightning import seed_everything\nseed_everything()\n"),
+    )
+
+
+def _literal(node: cst.BaseExpression) -> object:
+    """The value of a literal ``True``/``False``/string/number, or a sentinel."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    return _UNKNOWN
+
+
+_UNKNOWN = object()
+
+
+def _sklearn_is_random(node: cst.Call, name: str) -> bool:
+    """Whether an sklearn call draws random numbers with these arguments."""
+    if name in SKLEARN_ALWAYS_RANDOM:
+        return True
+    when = SKLEARN_RANDOM_WHEN.get(name)
+    if when is None:
+        return False
+    arg = argument(node, when.keyword, when.position)
+    if arg is None:
+        return when.default_random
+    value = _literal(arg.value)
+    if value is _UNKNOWN:
+        return False  # decided at run time: do not guess
+    return value in when.values
+
+
+class MissingRandomState(SeedAwareRule):
+    """Randomised estimators, splitters and samplers called without `random_state`.
+
+    ## What it does
+    Flags scikit-learn estimators, splitters and functions whose result is random
+    (`train_test_split`, `ShuffleSplit`, `KFold(shuffle=True)`, `RandomForest*`,
+    `GradientBoosting*`, `KMeans`, `TSNE`, `make_classification`, ... and the ones
+    random only with some arguments, such as `LogisticRegression(solver="saga")` or
+    `SVC(probability=True)`), imbalanced-learn samplers, `umap.UMAP`, pandas
+    `.sample(...)` and Hugging Face `datasets` `.shuffle()`/`.train_test_split()`
+    when no seed is passed (`random_state=`, or `seed=` for `datasets`).
+    Deterministic ones (`LinearRegression`, `StandardScaler`, `KFold()` without
+    shuffling, lbfgs `LogisticRegression`) are never flagged, and XGBoost/LightGBM
+    are not either: they are repeatable without a seed.
+
+    With `random_state=None`, scikit-learn and pandas draw from numpy's global RNG,
+    so a deterministic `np.random.seed(k)` earlier in the file also pins them.
+
+    ## Why is this bad?
+    Every run splits, samples and initialises differently: the same code gives a
+    different score each time, and a change cannot be told apart from noise.
+
+    ## Example
+    ```python
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import train_test_split
+
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    model = RandomForestClassifier(n_estimators=200)
+    ```
+
+    ## Use instead
+    ```python
+    SEED = 42
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, random_state=SEED
+    )
+    model = RandomForestClassifier(n_estimators=200, random_state=SEED)
+    ```
+
+    ## Fix
+    Unsafe (it changes the results): adds `random_state=SEED` (`seed=` for
+    `datasets`) using the `seed` option, else a deterministic `SEED` defined before
+    the call, else `0`.
+    """
+
+    code = "MLD104"
+    name = "missing-random-state"
+    category = "unseeded-randomness"
+    message = "random result without `random_state`"
+    triggers = ("sklearn", "imblearn", "umap", "sample", "shuffle", "train_test_split")
+    fix_safety = "unsafe"
+    options = (SEED_FUNCTIONS_OPTION, TRUST_OPTION, SEED_OPTION)
+
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        if has_star_args(node):
+            return  # **params may carry the seed
+        if qualname is None:
+            self._check_method(node)
+            return
+        parts = qualname.split(".")
+        name = parts[-1]
+        if parts[0] == "sklearn":
+            random = _sklearn_is_random(node, name)
+        else:
+            random = any(
+                qualname.startswith(prefix) and name in names
+                for prefix, names in OTHER_RANDOM_STATE.items()
+            )
+        if random:
+            self._require(node, "random_state", None, qualname, numpy_fallback=True)
+
+    def _check_method(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        if self.ctx.qualified_name(func.value) is not None:
+            return  # a module's function, not a DataFrame or Dataset method
+        method = func.attr.value
+        names = self.ctx.names
+        if method == "sample" and names.is_imported("pandas"):
+            if argument(node, "random_state", 4) is None and "seed" not in _keywords(
+                node
+            ):
+                self._require(
+                    node, "random_state", 4, "DataFrame.sample", numpy_fallback=True
+                )
+        elif method in ("shuffle", "train_test_split") and names.is_imported(
+            "datasets"
+        ):
+            if not {"seed", "generator"} & _keywords(node):
+                self._require(
+                    node, "seed", None, f"Dataset.{method}", numpy_fallback=False
+                )
+
+    def _require(
+        self,
+        node: cst.Call,
+        keyword: str,
+        position: int | None,
+        shown: str,
+        numpy_fallback: bool,
+    ) -> None:
+        arg = argument(node, keyword, position)
+        if (
+            arg is not None
+            and not is_none(arg.value)
+            and not names_none(self.ctx, arg.value)
+        ):
+            return
+        if numpy_fallback and self.seeds.seeded(NUMPY, self.seeds.sequence):
+            return  # random_state=None falls back on numpy's (seeded) global RNG
+        fix = None
+        seed = self.seed_here()
+        if seed is not None and arg is None:
+            fix = Fix.replace(
+                node,
+                with_keyword_argument(node, keyword, seed),
+                message=f"Pass `{keyword}={seed}`",
+                applicability="unsafe",
+            )
+        self.report(node, f"`{shown}` is random and gets no `{keyword}`", fix=fix)
+
+    valid = (
+        Valid("from sklearn.model_selection import KFold\ncv = KFold(n_splits=5)\n"),
+        Valid(
+            "from sklearn.linear_model import LogisticRegression\n"
+            "from xgboost import XGBClassifier\n"
+            "clf = LogisticRegression(max_iter=500)\nmodel = XGBClassifier(n_estimators=9)\n"
+        ),
+        Valid(
+            "from sklearn.model_selection import train_test_split\n"
+            "X_tr, X_te = train_test_split(X, shuffle=False)\n"
+        ),
+        Valid(
+            "from sklearn.ensemble import RandomForestClassifier as RF\n"
+            "def build(seed):\n    return RF(n_estimators=10, random_state=seed)\n"
+        ),
+        Valid(
+            "import numpy as np\nfrom sklearn.cluster import KMeans\n"
+            "np.random.seed(0)  # random_state=None falls back on numpy's global RNG\n"
+            "km = KMeans(n_clusters=3)\n"
+        ),
+        Valid(
+            "from sklearn.preprocessing import StandardScaler\nscaler = StandardScaler()\n"
+        ),
+        Valid(
+            "import random\nrows = random.sample(range(10), 3)  # stdlib, not pandas\n"
+        ),
+        Valid("from sklearn.svm import SVC\nclf = SVC(kernel='rbf')\n"),
+        Valid(
+            "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier(**params)\n"
+        ),
+        Valid("import pandas as pd\nholdout = df.sample(frac=0.2, random_state=7)\n"),
+    )
+    invalid = (
+        Invalid(
+            """
+            from sklearn.model_selection import train_test_split
+            def split(df, X, y):
+                return train_test_split(X, y, test_size=0.25, stratify=y)
+            """,
+            line=3,
+            column=12,
+            fixed="""
+            from sklearn.model_selection import train_test_split
+            def split(df, X, y):
+                return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+            """,
+        ),
+        Invalid(
+            """
+            from sklearn.model_selection import StratifiedKFold, cross_val_score
+            from sklearn.ensemble import ExtraTreesClassifier
+            SEED = 3
+            cv = StratifiedKFold(n_splits=5, shuffle=True)
+            scores = cross_val_score(ExtraTreesClassifier(), X, y, cv=cv)
+            """,
+            count=2,
+            fixed="""
+            from sklearn.model_selection import StratifiedKFold, cross_val_score
+            from sklearn.ensemble import ExtraTreesClassifier
+            SEED = 3
+            cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+            scores = cross_val_score(ExtraTreesClassifier(random_state=SEED), X, y, cv=cv)
+            """,
+        ),
+        Invalid(
+            "import sklearn.cluster as skc\nkm = skc.KMeans(n_clusters=3, random_state=None)\n"
+        ),
+        Invalid(
+            "from sklearn.linear_model import LogisticRegression\n"
+            "clf = LogisticRegression(solver='saga')\n"
+        ),
+        Invalid(
+            "import pandas as pd\ndef split(df):\n    return df.sample(frac=0.2)\n"
+        ),
+        Invalid(
+            "from sklearn.datasets import make_classification\nX, y = make_classification(100)\n"
+        ),
+        Invalid("from imblearn.over_sampling import SMOTE\nsm = SMOTE()\n"),
+        Invalid(
+            "from datasets import load_dataset\nds = load_dataset('imdb')\n"
+            "train = ds['train'].shuffle()\n"
+        ),
+    )
+
+
+def _keywords(node: cst.Call) -> set[str]:
+    return {arg.keyword.value for arg in node.args if arg.keyword is not None}
+
+
+class UnseededDataOrder(SeedAwareRule):
+    """Shuffled data loading whose order the program does not pin.
+
+    ## What it does
+    Flags `DataLoader(..., shuffle=True)` (also when `shuffle` is passed by
+    position), `RandomSampler`, `SubsetRandomSampler`, `WeightedRandomSampler` and
+    `random_split` without `generator=`, in a program that never seeds torch with
+    `torch.manual_seed` (or a framework seeder); and `tf.data` `.shuffle(...)`
+    without `seed=` in a program that never calls `tf.random.set_seed`.
+    A `DataLoader` that does not shuffle is never flagged.
+
+    ## Why is this bad?
+    The order of batches changes every run, and so do the gradients, the learned
+    weights and the metrics, even with everything else seeded.
+
+    ## Example
+    ```python
+    from torch.utils.data import DataLoader
+
+    if __name__ == "__main__":
+        loader = DataLoader(train_ds, batch_size=64, shuffle=True)
+    ```
+
+    ## Use instead
+    ```python
+    import torch
+    from torch.utils.data import DataLoader
+
+    SEED = 42
+    if __name__ == "__main__":
+        loader = DataLoader(
+            train_ds, batch_size=64, shuffle=True,
+            generator=torch.Generator().manual_seed(SEED),
+        )
+    ```
+    or call `torch.manual_seed(SEED)` once at start-up.
+
+    ## Fix
+    Unsafe (it changes the order): adds
+    `generator=torch.Generator().manual_seed(SEED)` when the module imports
+    `torch`, with the seed chosen as for MLD104.
+    """
+
+    code = "MLD105"
+    name = "unseeded-data-order"
+    category = "unseeded-randomness"
+    message = "shuffled data order that is never seeded"
+    triggers = ("DataLoader", "Sampler", "random_split", "shuffle")
+    fix_safety = "unsafe"
+    options = (
+        SEED_FUNCTIONS_OPTION,
+        ENTRYPOINTS_OPTION,
+        TRUST_OPTION,
+        SEED_OPTION,
+        LIBRARY_OPTION,
+    )
+
+    def on_begin_file(self) -> None:
+        super().on_begin_file()
+        self.candidates: list[
+            tuple[cst.Call, cst.CSTNode, str, str, int, bool, Fix | None]
+        ] = []
+
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        if has_star_args(node):
+            return
+        ctx = self.ctx
+        module_level = not ctx.names.in_function()
+        if qualname is None:
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "shuffle"
+                and ctx.names.is_imported("tensorflow")
+                and ctx.qualified_name(func.value) is None
+                and "seed" not in _keywords(node)
+            ):
+                self.candidates.append(
+                    (
+                        node,
+                        ctx.anchor_for(node),
+                        "Dataset.shuffle",
+                        TENSORFLOW,
+                        self.seeds.sequence,
+                        module_level,
+                        None,
+                    )
+                )
+            return
+        parts = qualname.split(".")
+        if parts[:3] != ["torch", "utils", "data"]:
+            return
+        spec = TORCH_DATA_ORDER.get(parts[-1])
+        if spec is None:
+            return
+        switch, generator_position = spec
+        if switch is not None:
+            arg = argument(node, *switch)
+            if arg is None or _literal(arg.value) is not True:
+                return
+        generator = argument(node, "generator", generator_position)
+        if generator is not None and not is_none(generator.value):
+            return
+        self.candidates.append(
+            (
+                node,
+                ctx.anchor_for(node),
+                qualname,
+                TORCH,
+                self.seeds.sequence,
+                module_level,
+                self._generator_fix(node) if generator is None else None,
+            )
+        )
+
+    def _generator_fix(self, node: cst.Call) -> Fix | None:
+        torch_alias = next(
+            (
+                name
+                for name, binding in self.ctx.names.module_scope.names.items()
+                if binding.kind == "import" and binding.qualname == "torch"
+            ),
+            None,
+        )
+        seed = self.seed_here()
+        if torch_alias is None or seed is None:
+            return None
+        value = f"{torch_alias}.Generator().manual_seed({seed})"
+        return Fix.replace(
+            node,
+            with_keyword_argument(node, "generator", value),
+            message=f"Pass `generator={value}`",
+            applicability="unsafe",
+        )
+
+    def end_file(self) -> None:
+        if not self.candidates:
+            return
+        if not self.is_program(any(c[5] for c in self.candidates)):
+            return
+        for node, anchor, shown, family, sequence, module_level, fix in self.candidates:
+            if self.seeds.seeded(family, sequence if module_level else None):
+                continue
+            keyword = "generator" if family == TORCH else "seed"
+            self.report(
+                node,
+                f"`{shown}` shuffles with {_FAMILY_LABEL[family]}, which this program "
+                f"never seeds, and gets no `{keyword}=`",
+                fix=fix,
+                anchor=anchor,
+            )
+
+    valid = (
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "if __name__ == '__main__':\n    val_loader = DataLoader(val_ds, batch_size=64)\n"
+        ),
+        Valid(
+            "import torch\nfrom torch.utils.data import DataLoader\ntorch.manual_seed(0)\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=True)\n"
+        ),
+        Valid(
+            "import torch\nfrom torch.utils.data import DataLoader\n"
+            "g = torch.Generator().manual_seed(0)\n"
+            "loader = DataLoader(ds, 8, True, generator=g)\n"
+        ),
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "def make_loader(ds):  # a library function: the program seeds\n"
+            "    return DataLoader(ds, batch_size=8, shuffle=True)\n"
+        ),
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=cfg.shuffle)  # decided at run time\n"
+        ),
+        Valid(
+            "import tensorflow as tf\ntf.random.set_seed(1)\n"
+            "ds = tf.data.Dataset.range(10).shuffle(10)\n"
+        ),
+        Valid(
+            "from lightning import seed_everything\nfrom torch.utils.data import random_split\n"
+            "seed_everything(3)\ntrain, val = random_split(ds, [0.8, 0.2])\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+            def main(train_ds):
+                return DataLoader(train_ds, 64, True)
+            if __name__ == "__main__":
+                main([])
+            """,
+            line=3,
+            column=12,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.utils.data import DataLoader
+            SEED = 5
+            loader = DataLoader(ds, batch_size=8, shuffle=True)
+            """,
+            fixed="""
+            import torch
+            from torch.utils.data import DataLoader
+            SEED = 5
+            loader = DataLoader(ds, batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(SEED))
+            """,
+        ),
+        Invalid("import torch.utils.data as tud\nsampler = tud.RandomSampler(ds)\n"),
+        Invalid(
+            "from torch.utils.data import random_split\ntrain, val = random_split(ds, [0.8, 0.2])\n"
+        ),
+        Invalid(
+            "import torch\nfrom torch.utils.data import DataLoader\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=True, generator=None)\n"
+        ),
+        Invalid(
+            "import tensorflow as tf\nds = tf.data.Dataset.range(10).shuffle(10)\n"
+        ),
+        Invalid(
+            "import torch\nfrom torch.utils.data import DataLoader\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=True)\ntorch.manual_seed(0)  # too late\n"
+        ),
+    )
+
+
+class LegacyNumpyRandom(Rule):
+    """Any use of numpy's legacy global random API (opt-in).
+
+    ## What it does
+    Flags every call of the legacy `np.random.*` module API — the draws and
+    `np.random.seed` itself — even in a program that seeds it. Off by default:
+    select `MLD107` if your team wants all randomness to go through explicit
+    generators (the same advice as Ruff's NPY002).
+
+    ## Why is this bad?
+    The global state is shared by every library that uses it: any import or call
+    that draws from it shifts every later number, so seeding once at start-up is
+    fragile. An explicit `Generator` is passed where it is needed and cannot be
+    disturbed from outside.
+
+    ## Example
+    ```python
+    import numpy as np
+
+    np.random.seed(42)
+    noise = np.random.normal(size=10)
+    ```
+
+    ## Use instead
+    ```python
+    import numpy as np
+
+    rng = np.random.default_rng(42)
+    noise = rng.normal(size=10)
+    ```
+    """
+
+    code = "MLD107"
+    name = "numpy-legacy-random"
+    category = "unseeded-randomness"
+    message = "numpy's legacy global random API"
+    triggers = ("random",)
+    default_enabled = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualname = self.ctx.qualified_name(node.func)
+        if qualname is None:
+            return
+        if GLOBAL_RNG_CALLS.get(qualname) == NUMPY or qualname in (
+            "numpy.random.seed",
+            "numpy.random.get_state",
+            "numpy.random.set_state",
+        ):
+            self.report(
+                node,
+                f"`{qualname}` uses numpy's legacy global RNG; "
+                "use a `np.random.default_rng(seed)` generator",
+            )
+
+    valid = (
+        Valid(
+            "import numpy as np\nrng = np.random.default_rng(42)\nx = rng.normal()\n"
+        ),
+        Valid("import numpy as np\ng = np.random.Generator(np.random.PCG64(1))\n"),
+        Valid("import random\nrandom.seed(1)\n"),
+        Valid("def f(np):\n    return np.random.rand()\n"),
+        Valid("import numpy as np\nx = np.random.default_rng(1).random()\n"),
+        Valid("from numpy.random import default_rng\nrng = default_rng(3)\n"),
+    )
+    invalid = (
+        Invalid("import numpy as np\nnp.random.seed(42)\n", line=2, column=1),
+        Invalid(
+            "import numpy as np\nnp.random.seed(1)\nx = np.random.normal(size=3)\n",
+            count=2,
+        ),
+        Invalid("from numpy.random import shuffle\nshuffle(items)\n"),
+        Invalid("import numpy.random as npr\nstate = npr.get_state()\n"),
+        Invalid("from numpy import random as nr\nx = nr.rand(3)\n"),
+        Invalid("import numpy\nnumpy.random.permutation(10)\n"),
     )

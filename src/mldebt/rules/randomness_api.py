@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NUMPY, RANDOM, TORCH = "numpy", "random", "torch"
-ALL_FAMILIES = frozenset({NUMPY, RANDOM, TORCH})
+NUMPY, RANDOM, TORCH, TENSORFLOW = "numpy", "random", "torch", "tensorflow"
+ALL_FAMILIES = frozenset({NUMPY, RANDOM, TORCH, TENSORFLOW})
 
 _NUMPY_LEGACY = """
 beta binomial bytes chisquare choice dirichlet exponential f gamma geometric gumbel
@@ -38,13 +38,23 @@ uniform_ normal_ xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_
 trunc_normal_ orthogonal_ sparse_
 """.split()
 
-# qualified name -> the RNG family whose global state it draws from
+_TF_RANDOM = "uniform normal truncated_normal categorical gamma poisson shuffle".split()
+_KERAS_RANDOM = (
+    "normal uniform truncated_normal randint shuffle dropout categorical".split()
+)
+
+# qualified name -> the RNG family whose global state it draws from. Keras 3 keeps
+# its global SeedGenerator with the backend: `keras.utils.set_random_seed` seeds it.
 GLOBAL_RNG_CALLS: dict[str, str] = {
     **{f"numpy.random.{name}": NUMPY for name in _NUMPY_LEGACY},
     **{f"random.{name}": RANDOM for name in _STDLIB_RANDOM},
     **{f"torch.{name}": TORCH for name in _TORCH_GLOBAL},
     **{f"torch.nn.init.{name}": TORCH for name in _TORCH_INIT},
+    **{f"tensorflow.random.{name}": TENSORFLOW for name in _TF_RANDOM},
+    **{f"keras.random.{name}": TENSORFLOW for name in _KERAS_RANDOM},
 }
+# The keyword that, given a value, makes a call of that family not use global state.
+OWN_RNG_KEYWORD = {TORCH: "generator", TENSORFLOW: "seed"}
 
 
 @dataclass(frozen=True)
@@ -78,10 +88,11 @@ SEEDERS: dict[str, Seeder] = {
     "pytorch_lightning.seed_everything": Seeder(
         ALL_FAMILIES, "seed", missing_is_entropy=True
     ),
-    "keras.utils.set_random_seed": Seeder(frozenset({NUMPY, RANDOM}), "seed"),
-    "tensorflow.keras.utils.set_random_seed": Seeder(
-        frozenset({NUMPY, RANDOM}), "seed"
-    ),
+    "keras.utils.set_random_seed": _EVERYTHING,
+    "tensorflow.keras.utils.set_random_seed": _EVERYTHING,
+    "tensorflow.random.set_seed": Seeder(frozenset({TENSORFLOW}), "seed"),
+    "tensorflow.compat.v1.set_random_seed": Seeder(frozenset({TENSORFLOW}), "seed"),
+    "tensorflow.set_random_seed": Seeder(frozenset({TENSORFLOW}), "seed"),
 }
 
 # Calls that re-seed from OS entropy whatever they are given.
@@ -212,4 +223,17 @@ OTHER_RANDOM_STATE: dict[str, frozenset[str]] = {
         RUSBoostClassifier ClusterCentroids NearMiss
         """.split()) - frozenset({"NearMiss"}),
     "umap.": frozenset({"UMAP"}),
+}
+
+
+# ---- data order: torch samplers and splits that shuffle with the global generator --
+
+# name under torch.utils.data -> (the parameter that switches shuffling on, with its
+# position, or None when the object always shuffles; the position of `generator`)
+TORCH_DATA_ORDER: dict[str, tuple[tuple[str, int] | None, int]] = {
+    "DataLoader": (("shuffle", 2), 11),
+    "RandomSampler": (None, 3),
+    "SubsetRandomSampler": (None, 1),
+    "WeightedRandomSampler": (None, 3),
+    "random_split": (None, 2),
 }
