@@ -28,7 +28,8 @@ def test_text_output_and_exit_code_one(run_cli: Run, project: Project) -> None:
     lines = result.out.splitlines()
     assert lines[0] == (
         "train.py:2:5: MLD101 `numpy.random.rand` draws from numpy's global RNG, "
-        "which this program never seeds"
+        "which this program never seeds; draw from a seeded "
+        "`np.random.default_rng(seed)` instead"
     )
     assert lines[1:] == ["Found 1 finding."]
     project(train_py=SHUFFLED)
@@ -194,7 +195,8 @@ def test_syntax_error_is_reported_and_other_files_still_linted(
     assert result.out.splitlines()[:2] == [
         "a.py:2:7: MLD001 SyntaxError: invalid syntax",
         "b.py:2:5: MLD101 `numpy.random.rand` draws from numpy's global RNG, "
-        "which this program never seeds",
+        "which this program never seeds; draw from a seeded "
+        "`np.random.default_rng(seed)` instead",
     ]
 
 

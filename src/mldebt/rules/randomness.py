@@ -90,6 +90,7 @@ LIBRARY_OPTION = Option(
     "Also flag modules that are not programs (only functions and classes; "
     "normally the caller seeds).",
 )
+_NUMPY_HINT = "; draw from a seeded `np.random.default_rng(seed)` instead"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -283,10 +284,11 @@ class UnseededGlobalRng(SeedAwareRule):
                 continue
             if draw.family not in fixes:
                 fixes[draw.family] = self._seed_fix(draw.family)
+            hint = _NUMPY_HINT if draw.family == NUMPY else ""
             self.report(
                 draw.call,
                 f"`{draw.qualname}` draws from {_FAMILY_LABEL[draw.family]}, "
-                "which this program never seeds",
+                f"which this program never seeds{hint}",
                 fix=fixes[draw.family],
                 anchor=draw.anchor,
             )
@@ -598,6 +600,12 @@ def _matches_any(path: str, patterns: list[str]) -> bool:
     )
 
 
+_DISCARDED = (
+    "a seeded generator object seeds nothing else; keep it and draw from it "
+    "(`rng = np.random.default_rng(SEED)`)"
+)
+
+
 class UnseededRngInstance(Rule):
     """Random generator objects created without a seed.
 
@@ -607,10 +615,15 @@ class UnseededRngInstance(Rule):
     with `None`), and `random.Random()` without a seed. (An unseeded `torch.Generator()` is not
     flagged: it starts from a fixed default seed, so it is reproducible.)
 
+    It also flags a seeded generator that is created and thrown away
+    (`np.random.default_rng(42)` or `torch.Generator().manual_seed(0)` as a
+    statement of its own): that looks like seeding but pins nothing.
+
     ## Why is this bad?
     A generator without a seed starts from fresh operating-system entropy: each
     run draws different numbers, even though passing a generator around looks like
-    careful, reproducible code.
+    careful, reproducible code. A generator that is thrown away leaves every global
+    RNG exactly as unseeded as before.
 
     ## Example
     ```python
@@ -638,7 +651,10 @@ class UnseededRngInstance(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         qualname = self.ctx.qualified_name(node.func)
-        parameter = RNG_CONSTRUCTORS.get(qualname or "")
+        if qualname is None:
+            self._check_discarded_torch_generator(node)
+            return
+        parameter = RNG_CONSTRUCTORS.get(qualname)
         if parameter is None or has_star_args(node):
             return
         arg = argument(node, *parameter)
@@ -648,6 +664,30 @@ class UnseededRngInstance(Rule):
                 f"`{qualname}()` without a seed starts from fresh OS entropy "
                 "on every run",
             )
+        elif self._discarded(node):
+            self.report(
+                node, f"`{qualname}(...)` is created and thrown away: {_DISCARDED}"
+            )
+
+    def _check_discarded_torch_generator(self, node: cst.Call) -> None:
+        """``torch.Generator().manual_seed(0)`` as a statement of its own."""
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "manual_seed"
+            and isinstance(func.value, cst.Call)
+            and self.ctx.qualified_name(func.value.func) == "torch.Generator"
+            and self._discarded(node)
+        ):
+            self.report(
+                node,
+                f"`torch.Generator().manual_seed(...)` is thrown away: {_DISCARDED}",
+            )
+
+    def _discarded(self, node: cst.Call) -> bool:
+        """Whether the call is a whole expression statement (its value unused)."""
+        parent = self.ctx.parent(node)
+        return isinstance(parent, cst.Expr)
 
     valid = (
         Valid("import numpy as np\nrng = np.random.default_rng(2024)\n"),
@@ -670,6 +710,8 @@ class UnseededRngInstance(Rule):
         Invalid("import numpy as np\nrng = np.random.Generator(np.random.PCG64())\n"),
         Invalid("import random\npicker = random.Random()\n"),
         Invalid("import numpy as np\nSEED = None\nrng = np.random.default_rng(SEED)\n"),
+        Invalid("import numpy as np\nnp.random.default_rng(42)  # seeds nothing\n"),
+        Invalid("import torch\ntorch.Generator().manual_seed(0)\nx = torch.rand(3)\n"),
         Invalid("""
             import numpy as np
             def subsample(df):
