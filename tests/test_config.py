@@ -153,7 +153,9 @@ def test_nearest_pyproject_wins(run_cli: Run, project: Project) -> None:
 
 
 def test_rule_options_reach_the_rule(run_cli: Run, project: Project) -> None:
-    project(lib_py=LIBRARY)
+    project(
+        lib_py=LIBRARY, train_py="import numpy as np\nimport lib\nnp.random.seed(1)\n"
+    )
     assert codes(run_cli("check", "--output-format", "json")) == []
     project(pyproject_toml="[tool.mldebt.rules.MLD101]\ncheck-library-modules = true\n")
     assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]

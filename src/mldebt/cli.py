@@ -78,6 +78,11 @@ def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> 
         help="use this TOML file instead of discovering pyproject.toml",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write .mldebt_cache/ (the project index cache)",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -133,6 +138,7 @@ def _run_check(args: argparse.Namespace) -> int:
         select=tuple(args.select) if args.select is not None else None,
         extend_select=tuple(args.extend_select),
         ignore=tuple(args.ignore),
+        cache=not args.no_cache,
     )
     resolver = SettingsResolver(cli, args.config)
     resolver.default()  # validate the config even when no file is found

@@ -124,6 +124,7 @@ class CliOverrides:
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    cache: bool = True  # may write .mldebt_cache/ under root (--no-cache: never)
 
     @functools.cached_property
     def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
@@ -285,6 +287,7 @@ def settings_from_table(
         exclude=exclude,
         extend_exclude=extend,
         respect_gitignore=respect,
+        cache=cli.cache,
     )
 
 

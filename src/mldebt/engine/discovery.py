@@ -68,9 +68,9 @@ def _ignores_above(folder: str) -> _GitIgnore:
     return ignore
 
 
-def _git_visible(folder: str) -> tuple[set[str], set[str]] | None:
-    """Files under ``folder`` that git does not ignore, and the folders holding them
-    (both relative to ``folder``), or None outside a git work tree.
+def git_visible_files(folder: str) -> set[str] | None:
+    """Files under ``folder`` that git tracks or would track (relative, with ``/``),
+    or None outside a git work tree or without git.
 
     Asking git itself honours every ignore source exactly: nested .gitignore files
     with negations, .git/info/exclude and the user's global excludes file.
@@ -87,7 +87,14 @@ def _git_visible(folder: str) -> tuple[set[str], set[str]] | None:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    files = {os.fsdecode(name) for name in listing.split(b"\0") if name}
+    return {os.fsdecode(name) for name in listing.split(b"\0") if name}
+
+
+def _git_visible(folder: str) -> tuple[set[str], set[str]] | None:
+    """Visible files under ``folder`` and the folders holding them."""
+    files = git_visible_files(folder)
+    if files is None:
+        return None
     folders = {""}
     for name in files:
         parts = name.split("/")[:-1]

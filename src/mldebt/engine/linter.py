@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
 from mldebt.engine.positions import code_for_node, compute_spans
+from mldebt.engine.project import ProjectIndex
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.rule import Report, Rule
 from mldebt.engine.source import (
@@ -55,12 +56,16 @@ class Linter:
     """Lints files with the rules one ``Settings`` selects; built once per process."""
 
     def __init__(
-        self, settings: Settings, rule_classes: Sequence[type[Rule]] | None = None
+        self,
+        settings: Settings,
+        rule_classes: Sequence[type[Rule]] | None = None,
+        project: bool = True,
     ) -> None:
         """Instantiate the selected rules with their options and build the dispatch.
 
         ``rule_classes`` replaces the registry (for testing rules outside
         ``mldebt.rules``); by default the selected codes are looked up there.
+        ``project=False`` lints text on its own, without indexing the project.
         """
         self.settings = settings
         if rule_classes is None:
@@ -77,8 +82,20 @@ class Linter:
             {trigger.encode() for rule in self.rules for trigger in rule.triggers}
         )
         self.report_syntax_errors = "MLD001" in settings.selected
+        self._wants_project = project and any(rule.uses_project for rule in self.rules)
+        self._project: ProjectIndex | None = None
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
+
+    def project_index(self) -> ProjectIndex | None:
+        """The project index, built on first use (and once per process)."""
+        if self._wants_project and self._project is None:
+            self._project = ProjectIndex.build(self.settings.root, self.settings.cache)
+        return self._project
+
+    def prepare(self) -> None:
+        """Do the per-process work now (before worker processes fork)."""
+        self.project_index()
 
     # ---- linting text ----------------------------------------------------------
 
@@ -110,7 +127,9 @@ class Linter:
         except RecursionError:
             message = "file is nested too deeply for the parser"
             return self._syntax_finding(path, 1, 1, message), False
-        ctx = FileContext(path, module, text, self.settings.relative(path))
+        ctx = FileContext(
+            path, module, text, self.settings.relative(path), self.project_index
+        )
         if self.metadata_providers:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             ctx.resolved_metadata = wrapper.resolve_many(self.metadata_providers)

@@ -168,6 +168,9 @@ class Rule:
     invalid: ClassVar[Sequence[Invalid]] = ()
     # How safe the rule's fixes are, or None when it offers none.
     fix_safety: ClassVar[Applicability | None] = None
+    # Whether the rule asks ``self.ctx.project_index()`` about other project files;
+    # the index is then built once per process, before workers fork.
+    uses_project: ClassVar[bool] = False
     # Set on rules the engine implements itself (MLD001): no visitor methods.
     engine_rule: ClassVar[bool] = False
     # libcst metadata providers the rule reads with ``self.ctx.metadata(...)``. Rarely

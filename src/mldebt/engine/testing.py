@@ -45,7 +45,8 @@ def _linter(rule: type[Rule], example: Valid | Invalid) -> Linter:
             config_path=None,
             selected=selected,
             rule_options={rule.code: dict(options)},
-        )
+        ),
+        project=False,  # an example is a file on its own, outside any project
     )
 
 

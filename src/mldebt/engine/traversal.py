@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import libcst as cst
 from libcst.metadata import BaseMetadataProvider
 
 from mldebt.engine.names import Binding, NameTracker
+
+if TYPE_CHECKING:
+    from mldebt.engine.project import ProjectIndex
 
 Handler = Callable[[Any], Any]
 T = TypeVar("T")
@@ -151,7 +154,12 @@ class FileContext:
     """What a rule may ask about the file being linted, during and after the walk."""
 
     def __init__(
-        self, path: str, module: cst.Module, text: str, relative_path: str = ""
+        self,
+        path: str,
+        module: cst.Module,
+        text: str,
+        relative_path: str = "",
+        project_index: Callable[[], ProjectIndex | None] | None = None,
     ) -> None:
         """Set up the context for one parsed file.
 
@@ -160,6 +168,7 @@ class FileContext:
         """
         self.path = path
         self.relative_path = relative_path or path.replace("\\", "/")
+        self._project_index = project_index
         self.module = module
         self.text = text
         self.names = NameTracker(module)
@@ -177,6 +186,11 @@ class FileContext:
             ) from None
         value: T = values[node]
         return value
+
+    def project_index(self) -> ProjectIndex | None:
+        """The index of the project's other modules (rules with ``uses_project``);
+        None when linting text outside a project."""
+        return self._project_index() if self._project_index is not None else None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """Shortcut for ``self.names.qualified_name``."""

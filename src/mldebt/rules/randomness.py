@@ -15,6 +15,7 @@ from mldebt.engine.helpers import (
     is_none,
     with_keyword_argument,
 )
+from mldebt.engine.project import importing_programs
 from mldebt.engine.rule import Fix, Invalid, Option, Rule, Valid
 from mldebt.rules.randomness_api import (
     ENTROPY_RESEEDS,
@@ -31,7 +32,7 @@ from mldebt.rules.randomness_api import (
     TORCH,
     TORCH_DATA_ORDER,
 )
-from mldebt.rules.seeding import SeedTracker, names_none
+from mldebt.rules.seeding import SeedTracker, families_seeded_by_names, names_none
 
 _FAMILY_LABEL = {
     NUMPY: "numpy's global RNG",
@@ -90,6 +91,7 @@ LIBRARY_OPTION = Option(
     "Also flag modules that are not programs (only functions and classes; "
     "normally the caller seeds).",
 )
+_NO_IMPORTER = "no program importing this module seeds"
 _NUMPY_HINT = "; draw from a seeded `np.random.default_rng(seed)` instead"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -130,7 +132,8 @@ class SeedAwareRule(Rule):
 
     def is_program(self, module_level_draws: bool) -> bool:
         """Whether the file is judged on its own seeding: it has a ``__main__``
-        block, draws at module level, or matches ``entrypoints``."""
+        block, draws at module level, matches ``entrypoints``, or the
+        ``check-library-modules`` option says to judge every module alone."""
         names = {option.name for option in self.options}
         return (
             self.seeds.is_program
@@ -143,6 +146,23 @@ class SeedAwareRule(Rule):
                 "entrypoints" in names
                 and _matches_any(self.ctx.relative_path, self.option("entrypoints"))
             )
+        )
+
+    def seeded_by_importers(self) -> frozenset[str]:
+        """RNG families that some program importing this library module (directly
+        or through other project modules) seeds."""
+        index = self.ctx.project_index()
+        if index is None:
+            return frozenset()
+        patterns: list[str] = self.option("entrypoints")
+        entrypoints = [path for path in index.modules if _matches_any(path, patterns)]
+        calls = [
+            call
+            for program in importing_programs(index, self.ctx.path, entrypoints)
+            for call in program.seed_calls
+        ]
+        return families_seeded_by_names(
+            calls, self.seeds.seed_functions, self.seeds.trust_seed_like_names
         )
 
     def seed_here(self) -> str | None:
@@ -183,9 +203,9 @@ class UnseededGlobalRng(SeedAwareRule):
     ## What it does
     Flags calls that draw from a global RNG — numpy's legacy `np.random.*` API, the
     stdlib `random` module functions, and PyTorch's `torch.rand*`/`torch.normal`/
-    `nn.init.*_` — in a program (a file with an `if __name__ == "__main__":` block,
-    module-level random draws, or a name matching the `entrypoints` option) that
-    never seeds that generator. Names are resolved, so `np.random.rand`,
+    `nn.init.*_`, TensorFlow's `tf.random.*` and Keras 3's `keras.random.*` ops
+    without an op-level `seed=` — when nothing seeds that generator first.
+    Names are resolved, so `np.random.rand`,
     `from numpy.random import rand` and `import numpy.random as npr; npr.rand` are
     the same call, and a local variable named `random` is not the module.
 
@@ -195,6 +215,15 @@ class UnseededGlobalRng(SeedAwareRule):
     `keras.utils.set_random_seed`), project helpers listed in `seed-functions`, and
     imported helpers named like `set_seed`/`seed_everything` count for every
     library they cover. A torch call given `generator=` is not a global draw.
+
+    Who must seed: a program (a file with an `if __name__ == "__main__":` block,
+    module-level random draws, or a path matching the `entrypoints` option) is
+    judged on its own seeding; a seed only counts for a module-level draw when it
+    comes before it. A library module (only functions and classes) is judged by the
+    project: its draws are pinned when a program of the project that imports it,
+    directly or through other modules, seeds that generator. mldebt reads the other
+    modules for this even when pre-commit passes only the changed files (a small
+    import/seed index, cached in `.mldebt_cache/`; `--no-cache` turns the cache off).
 
     ## Why is this bad?
     Without a seed every run draws different numbers: a different train/test split,
@@ -234,6 +263,7 @@ class UnseededGlobalRng(SeedAwareRule):
 
     code = "MLD101"
     name = "unseeded-global-rng"
+    uses_project = True
     category = "unseeded-randomness"
     message = "random draw from an unseeded global RNG"
     fix_safety = "unsafe"
@@ -274,21 +304,21 @@ class UnseededGlobalRng(SeedAwareRule):
     def end_file(self) -> None:
         if not self.draws:
             return
-        if not self.is_program(any(draw.module_level for draw in self.draws)):
-            return
+        alone = self.is_program(any(draw.module_level for draw in self.draws))
+        by_importers = frozenset() if alone else self.seeded_by_importers()
         fixes: dict[str, Fix | None] = {}
         for draw in self.draws:
-            if self.seeds.seeded(
-                draw.family, draw.sequence if draw.module_level else None
-            ):
+            sequence = draw.sequence if draw.module_level else None
+            if self.seeds.seeded(draw.family, sequence) or draw.family in by_importers:
                 continue
             if draw.family not in fixes:
-                fixes[draw.family] = self._seed_fix(draw.family)
+                fixes[draw.family] = self._seed_fix(draw.family) if alone else None
             hint = _NUMPY_HINT if draw.family == NUMPY else ""
+            who = "this program never seeds" if alone else _NO_IMPORTER
             self.report(
                 draw.call,
                 f"`{draw.qualname}` draws from {_FAMILY_LABEL[draw.family]}, "
-                f"which this program never seeds{hint}",
+                f"which {who}{hint}",
                 fix=fixes[draw.family],
                 anchor=draw.anchor,
             )
@@ -409,7 +439,8 @@ class UnseededGlobalRng(SeedAwareRule):
             """),
         Valid("""
             import numpy as np
-            def jitter(x):  # a library function: the calling program seeds
+            np.random.seed(5)
+            def jitter(x):  # a library function of a module that seeds numpy itself
                 return x + np.random.normal(size=x.shape)
             """),
         Valid("""
@@ -429,6 +460,11 @@ class UnseededGlobalRng(SeedAwareRule):
             import numpy as np
             x = np.random.rand(3)
             np.random.seed(0)  # too late for the draw above
+            """),
+        Invalid("""
+            import numpy as np
+            def jitter(x):  # a library module: no program of the project seeds it
+                return x + np.random.normal(size=x.shape)
             """),
         Invalid("""
             import numpy as np
@@ -1109,10 +1145,12 @@ class UnseededDataOrder(SeedAwareRule):
     ## What it does
     Flags `DataLoader(..., shuffle=True)` (also when `shuffle` is passed by
     position), `RandomSampler`, `SubsetRandomSampler`, `WeightedRandomSampler` and
-    `random_split` without `generator=`, in a program that never seeds torch with
+    `random_split` without `generator=`, when torch is not seeded with
     `torch.manual_seed` (or a framework seeder); and `tf.data` `.shuffle(...)`
-    without `seed=` in a program that never calls `tf.random.set_seed`.
-    A `DataLoader` that does not shuffle is never flagged.
+    without `seed=` when `tf.random.set_seed` is never called. A `DataLoader` that
+    does not shuffle is never flagged. Programs and library modules are judged as
+    in MLD101: a library module is pinned by the programs of the project that
+    import it.
 
     ## Why is this bad?
     The order of batches changes every run, and so do the gradients, the learned
@@ -1148,6 +1186,7 @@ class UnseededDataOrder(SeedAwareRule):
 
     code = "MLD105"
     name = "unseeded-data-order"
+    uses_project = True
     category = "unseeded-randomness"
     message = "shuffled data order that is never seeded"
     triggers = ("DataLoader", "Sampler", "random_split", "shuffle")
@@ -1241,16 +1280,19 @@ class UnseededDataOrder(SeedAwareRule):
     def end_file(self) -> None:
         if not self.candidates:
             return
-        if not self.is_program(any(c[5] for c in self.candidates)):
-            return
+        alone = self.is_program(any(c[5] for c in self.candidates))
+        by_importers = frozenset() if alone else self.seeded_by_importers()
         for node, anchor, shown, family, sequence, module_level, fix in self.candidates:
             if self.seeds.seeded(family, sequence if module_level else None):
                 continue
+            if family in by_importers:
+                continue
             keyword = "generator" if family == TORCH else "seed"
+            who = "this program never seeds" if alone else _NO_IMPORTER
             self.report(
                 node,
-                f"`{shown}` shuffles with {_FAMILY_LABEL[family]}, which this program "
-                f"never seeds, and gets no `{keyword}=`",
+                f"`{shown}` shuffles with {_FAMILY_LABEL[family]}, which {who}, "
+                f"and gets no `{keyword}=`",
                 fix=fix,
                 anchor=anchor,
             )
@@ -1271,8 +1313,8 @@ class UnseededDataOrder(SeedAwareRule):
         ),
         Valid(
             "from torch.utils.data import DataLoader\n"
-            "def make_loader(ds):  # a library function: the program seeds\n"
-            "    return DataLoader(ds, batch_size=8, shuffle=True)\n"
+            "def make_loader(ds, generator):  # the caller passes the generator\n"
+            "    return DataLoader(ds, batch_size=8, shuffle=True, generator=generator)\n"
         ),
         Valid(
             "from torch.utils.data import DataLoader\n"
@@ -1323,6 +1365,11 @@ class UnseededDataOrder(SeedAwareRule):
         ),
         Invalid(
             "import tensorflow as tf\nds = tf.data.Dataset.range(10).shuffle(10)\n"
+        ),
+        Invalid(
+            "from torch.utils.data import DataLoader\n"
+            "def make_loader(ds):  # library code that no program of the project seeds\n"
+            "    return DataLoader(ds, batch_size=8, shuffle=True)\n"
         ),
         Invalid(
             "import torch\nfrom torch.utils.data import DataLoader\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -179,3 +180,26 @@ def names_none(ctx: FileContext, expr: cst.BaseExpression) -> bool:
         and binding.value is not None
         and is_none(binding.value)
     )
+
+
+def families_seeded_by_names(
+    qualnames: Iterable[str], seed_functions: frozenset[str], trust_seed_like: bool
+) -> frozenset[str]:
+    """The RNG families a list of seeding calls (by qualified name, each given a
+    value) covers: library seeders, configured ``seed-functions`` and, if trusted,
+    imported helpers named like seeders."""
+    families: set[str] = set()
+    for qualname in qualnames:
+        seeder = SEEDERS.get(qualname)
+        short = qualname.rsplit(".", 1)[-1]
+        if seeder is not None:
+            families |= seeder.families
+        elif qualname in seed_functions or short in seed_functions:
+            families |= ALL_FAMILIES
+        elif (
+            trust_seed_like
+            and SEED_LIKE.search(short)
+            and qualname.split(".", 1)[0] not in KNOWN_LIBRARIES
+        ):
+            families |= ALL_FAMILIES
+    return frozenset(families)

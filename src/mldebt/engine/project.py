@@ -1,0 +1,296 @@
+"""A small index of the project's modules: who imports whom, which are programs, and
+which seeding calls each makes.
+
+pre-commit passes only the changed files, but whether a library module's random
+draws are pinned depends on the programs that import it. This index is built from
+the raw text of every Python file under the config's folder with a few regular
+expressions (no parsing), once per process and before worker processes fork; an
+on-disk cache keyed by file size and modification time skips unchanged files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from mldebt import __version__
+from mldebt.engine.discovery import git_visible_files
+
+CACHE_FOLDER = ".mldebt_cache"
+_SKIPPED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".venv",
+        "venv",
+        "__pycache__",
+        "node_modules",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        CACHE_FOLDER,
+        "site-packages",
+    }
+)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+_FROM = re.compile(
+    r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE
+)
+_MAIN = re.compile(r"""^if[ \t]+__name__[ \t]*==[ \t]*['"]__main__['"]""", re.MULTILINE)
+# Calls whose last name mentions seeding, with the start of their first argument.
+_SEED_CALL = re.compile(
+    r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)[ \t]*\([ \t\n]*(None\b|\)|.)?"
+)
+
+
+@dataclass
+class ModuleInfo:
+    """What the index knows about one project file."""
+
+    path: str  # relative to the project root, with "/"
+    names: tuple[str, ...]  # dotted module names it can be imported as
+    imports: tuple[str, ...]  # module names it imports (candidates, absolute)
+    has_main_guard: bool
+    seed_calls: tuple[str, ...]  # qualified names of seeding-like calls given a value
+
+
+def module_names(relative: str) -> tuple[str, ...]:
+    """``src/pkg/mod.py`` -> (``src.pkg.mod``, ``pkg.mod``); packages drop
+    ``__init__``."""
+    parts = relative[: -len(".py")].split("/") if relative.endswith(".py") else []
+    if not parts:
+        return ()
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    names = [".".join(parts[index:]) for index in range(len(parts)) if parts[index:]]
+    return tuple(dict.fromkeys(names))
+
+
+def _aliases(text: str, package: str) -> tuple[dict[str, str], list[str]]:
+    """Local name -> qualified name for the file's imports, and the modules imported."""
+    aliases: dict[str, str] = {}
+    modules: list[str] = []
+    for match in _IMPORT.finditer(text):
+        for item in match.group(1).split(","):
+            words = item.split()
+            if not words:
+                continue
+            name = words[0]
+            modules.append(name)
+            if len(words) == 3 and words[1] == "as":
+                aliases[words[2]] = name
+            else:
+                aliases[name.split(".")[0]] = name.split(".")[0]
+    for match in _FROM.finditer(text):
+        base = match.group(1)
+        if base.startswith("."):
+            dots = len(base) - len(base.lstrip("."))
+            parent = package.split(".")
+            parent = parent[: len(parent) - (dots - 1)] if dots > 1 else parent
+            base = ".".join(filter(None, [*parent, base.lstrip(".")]))
+        modules.append(base)
+        names = match.group(2).strip("() \n")
+        for item in names.split(","):
+            words = item.split()
+            if not words or words[0] == "*":
+                continue
+            qualified = f"{base}.{words[0]}" if base else words[0]
+            modules.append(qualified)  # `from pkg import module` imports a module
+            local = words[2] if len(words) == 3 and words[1] == "as" else words[0]
+            aliases[local] = qualified
+    return aliases, modules
+
+
+def scan_module(relative: str, text: str) -> ModuleInfo:
+    """Index one file from its text."""
+    names = module_names(relative)
+    # relative imports resolve against the longest name (the path from the root)
+    package = names[0].rpartition(".")[0] if names else ""
+    if relative.endswith("__init__.py") and names:
+        package = names[0]
+    aliases, modules = _aliases(text, package)
+    seed_calls: list[str] = []
+    if "seed" in text or "determinism" in text:
+        for match in _SEED_CALL.finditer(text):
+            dotted, first = match.group(1), match.group(2)
+            last = dotted.rsplit(".", 1)[-1].lower()
+            if "seed" not in last and "determinism" not in last:
+                continue
+            if first in (None, ")", "None"):
+                continue
+            head, _, rest = dotted.partition(".")
+            qualified = aliases.get(head, head) + ("." + rest if rest else "")
+            seed_calls.append(qualified)
+    return ModuleInfo(
+        path=relative,
+        names=names,
+        imports=tuple(dict.fromkeys(modules)),
+        has_main_guard=bool(_MAIN.search(text)),
+        seed_calls=tuple(dict.fromkeys(seed_calls)),
+    )
+
+
+@dataclass
+class ProjectIndex:
+    """The modules under one root and the import graph between them."""
+
+    root: str
+    modules: dict[str, ModuleInfo] = field(default_factory=dict)
+    _by_name: dict[str, str] = field(default_factory=dict)
+    _importers: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, root: str, use_cache: bool = True) -> ProjectIndex:
+        """Index every Python file under ``root`` (a cache makes reruns cheap)."""
+        index = cls(os.path.abspath(root))
+        cached = index._read_cache() if use_cache else {}
+        fresh: dict[str, tuple[int, int, ModuleInfo]] = {}
+        for relative, absolute in index._files():
+            try:
+                stat = os.stat(absolute)
+            except OSError:
+                continue
+            key = (stat.st_mtime_ns, stat.st_size)
+            entry = cached.get(relative)
+            if entry is not None and (entry[0], entry[1]) == key:
+                info = entry[2]
+            else:
+                try:
+                    with open(absolute, "rb") as handle:
+                        text = handle.read().decode("utf-8", errors="replace")
+                except OSError:
+                    continue
+                info = scan_module(relative, text)
+            fresh[relative] = (key[0], key[1], info)
+            index.modules[relative] = info
+        index._link()
+        if use_cache and fresh != cached:
+            index._write_cache(fresh)
+        return index
+
+    def _files(self) -> Iterator[tuple[str, str]]:
+        listed = git_visible_files(self.root)
+        if listed is not None:
+            for relative in sorted(listed):
+                if relative.endswith(".py"):
+                    yield relative, os.path.join(self.root, relative)
+            return
+        for folder, subfolders, files in os.walk(self.root):
+            subfolders[:] = sorted(d for d in subfolders if d not in _SKIPPED_FOLDERS)
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    absolute = os.path.join(folder, name)
+                    relative = os.path.relpath(absolute, self.root).replace(os.sep, "/")
+                    yield relative, absolute
+
+    def _link(self) -> None:
+        for relative, info in self.modules.items():
+            for name in info.names:
+                self._by_name.setdefault(name, relative)
+        for relative, info in self.modules.items():
+            for imported in info.imports:
+                target = self._by_name.get(imported)
+                if target is not None and target != relative:
+                    self._importers.setdefault(target, set()).add(relative)
+
+    def relative(self, path: str) -> str | None:
+        """``path`` relative to the root, or None outside it."""
+        relative = os.path.relpath(os.path.abspath(path), self.root)
+        if relative.startswith(".."):
+            return None
+        return relative.replace(os.sep, "/")
+
+    def importers(self, path: str) -> list[ModuleInfo]:
+        """Every project module that imports ``path``, directly or through others."""
+        start = self.relative(path)
+        if start is None:
+            return []
+        seen: set[str] = {start}
+        pending = [start]
+        found: list[ModuleInfo] = []
+        while pending:
+            current = pending.pop()
+            for importer in sorted(self._importers.get(current, ())):
+                if importer not in seen:
+                    seen.add(importer)
+                    pending.append(importer)
+                    found.append(self.modules[importer])
+        return found
+
+    # ---- cache ------------------------------------------------------------------
+
+    def _cache_path(self) -> str:
+        return os.path.join(self.root, CACHE_FOLDER, "project-index.json")
+
+    def _read_cache(self) -> dict[str, tuple[int, int, ModuleInfo]]:
+        try:
+            with open(self._cache_path(), encoding="utf-8") as handle:
+                data = json.load(handle)
+            if data.get("version") != __version__:
+                return {}
+            return {
+                relative: (
+                    entry["mtime"],
+                    entry["size"],
+                    ModuleInfo(
+                        path=relative,
+                        names=tuple(entry["names"]),
+                        imports=tuple(entry["imports"]),
+                        has_main_guard=bool(entry["main"]),
+                        seed_calls=tuple(entry["seeds"]),
+                    ),
+                )
+                for relative, entry in data["files"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def _write_cache(self, entries: dict[str, tuple[int, int, ModuleInfo]]) -> None:
+        folder = os.path.dirname(self._cache_path())
+        data = {
+            "version": __version__,
+            "files": {
+                relative: {
+                    "mtime": mtime,
+                    "size": size,
+                    "names": list(info.names),
+                    "imports": list(info.imports),
+                    "main": info.has_main_guard,
+                    "seeds": list(info.seed_calls),
+                }
+                for relative, (mtime, size, info) in entries.items()
+            },
+        }
+        try:
+            os.makedirs(folder, exist_ok=True)
+            ignore = os.path.join(folder, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as handle:
+                    handle.write("# created by mldebt\n*\n")
+            temp = self._cache_path() + f".{os.getpid()}.tmp"
+            with open(temp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(temp, self._cache_path())
+        except OSError:
+            pass  # a read-only checkout: no cache, same results
+
+
+def importing_programs(
+    index: ProjectIndex | None, path: str, is_program: Iterable[str] = ()
+) -> list[ModuleInfo]:
+    """The modules importing ``path`` that are programs (a ``__main__`` block, or
+    a path in ``is_program``)."""
+    if index is None:
+        return []
+    extra = set(is_program)
+    return [
+        info
+        for info in index.importers(path)
+        if info.has_main_guard or info.path in extra
+    ]

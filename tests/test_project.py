@@ -1,0 +1,98 @@
+"""Library modules are judged by the programs of the project that import them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from mldebt.engine.project import ProjectIndex, module_names, scan_module
+
+from .conftest import CliResult
+
+Run = Callable[..., CliResult]
+Project = Callable[..., Path]
+
+LIB = (
+    "import numpy as np\n\n\ndef jitter(x):\n    return x + np.random.normal(size=3)\n"
+)
+
+
+def codes(result: CliResult) -> list[tuple[str, str]]:
+    return [(finding["path"], finding["code"]) for finding in json.loads(result.out)]
+
+
+def test_module_names_cover_src_layouts() -> None:
+    assert module_names("src/churn/features.py") == (
+        "src.churn.features",
+        "churn.features",
+        "features",
+    )
+    assert module_names("pkg/__init__.py") == ("pkg",)
+
+
+def test_scan_finds_imports_seeds_and_main_guard() -> None:
+    text = (
+        "import numpy as np, torch\n"
+        "from .utils import (\n    helpers,\n    seed_all as seed_everything,\n)\n"
+        "from churn import features\n"
+        "np.random.seed(SEED)\n"
+        "torch.manual_seed(None)  # not a seed\n"
+        "seed_everything(3)\n"
+        "if __name__ == '__main__':\n    main()\n"
+    )
+    info = scan_module("src/churn/train.py", text)
+    assert info.has_main_guard
+    assert {"numpy", "torch", "churn.features", "src.churn.utils"} <= set(info.imports)
+    assert info.seed_calls == ("numpy.random.seed", "src.churn.utils.seed_all")
+
+
+def test_a_seeding_program_pins_the_library(run_cli: Run, project: Project) -> None:
+    project(
+        src__pkg__noise_py=LIB,
+        src__pkg__model_py="from pkg.noise import jitter\n",
+        scripts__train_py="import numpy as np\nfrom pkg import model\n\n"
+        "if __name__ == '__main__':\n    np.random.seed(7)\n",
+    )
+    # pre-commit passes only the changed library file: the index reads the rest
+    assert codes(run_cli("check", "--output-format", "json", "src/pkg/noise.py")) == []
+
+
+def test_library_flagged_when_no_importing_program_seeds(
+    run_cli: Run, project: Project
+) -> None:
+    root = project(
+        lib_py=LIB,
+        train_py="import torch\nimport lib\n\nif __name__ == '__main__':\n"
+        "    torch.manual_seed(7)  # seeds torch, not numpy\n",
+    )
+    result = run_cli("check", "--output-format", "json", "lib.py")
+    assert codes(result) == [("lib.py", "MLD101")]
+    assert "no program importing this module seeds" in result.out
+    assert (root / ".mldebt_cache" / "project-index.json").is_file()
+    assert (root / ".mldebt_cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_unimported_library_is_flagged(run_cli: Run, project: Project) -> None:
+    project(lib_py=LIB)
+    assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]
+
+
+def test_index_cache_is_refreshed_and_optional(run_cli: Run, project: Project) -> None:
+    root = project(
+        lib_py=LIB, train_py="import lib\n\nif __name__ == '__main__':\n    pass\n"
+    )
+    assert len(codes(run_cli("check", "--output-format", "json"))) == 1
+    (root / "train.py").write_text(
+        "import numpy as np\nimport lib\n\nif __name__ == '__main__':\n"
+        "    np.random.seed(3)\n"
+    )
+    assert codes(run_cli("check", "--output-format", "json")) == []
+    index = ProjectIndex.build(str(root))
+    assert [info.path for info in index.importers(str(root / "lib.py"))] == ["train.py"]
+
+
+def test_no_cache_writes_nothing(run_cli: Run, project: Project) -> None:
+    root = project(lib_py=LIB)
+    run_cli("check", "--no-cache")
+    assert not (root / ".mldebt_cache").exists()
