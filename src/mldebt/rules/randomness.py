@@ -88,8 +88,16 @@ LIBRARY_OPTION = Option(
     "check-library-modules",
     bool,
     False,
-    "Also flag modules that are not programs (only functions and classes; "
-    "normally the caller seeds).",
+    "Judge every module on its own seeding, as if it were a program, instead of "
+    "by the programs of the project that import it.",
+)
+# The options of the rules that judge programs and library modules.
+PROGRAM_OPTIONS = (
+    SEED_FUNCTIONS_OPTION,
+    ENTRYPOINTS_OPTION,
+    TRUST_OPTION,
+    SEED_OPTION,
+    LIBRARY_OPTION,
 )
 _NO_IMPORTER = "no program importing this module seeds"
 _NUMPY_HINT = "; draw from a seeded `np.random.default_rng(seed)` instead"
@@ -268,13 +276,7 @@ class UnseededGlobalRng(SeedAwareRule):
     message = "random draw from an unseeded global RNG"
     fix_safety = "unsafe"
     triggers = ("random", "torch")
-    options = (
-        SEED_FUNCTIONS_OPTION,
-        ENTRYPOINTS_OPTION,
-        TRUST_OPTION,
-        SEED_OPTION,
-        LIBRARY_OPTION,
-    )
+    options = PROGRAM_OPTIONS
 
     def on_begin_file(self) -> None:
         super().on_begin_file()
@@ -1191,13 +1193,7 @@ class UnseededDataOrder(SeedAwareRule):
     message = "shuffled data order that is never seeded"
     triggers = ("DataLoader", "Sampler", "random_split", "shuffle")
     fix_safety = "unsafe"
-    options = (
-        SEED_FUNCTIONS_OPTION,
-        ENTRYPOINTS_OPTION,
-        TRUST_OPTION,
-        SEED_OPTION,
-        LIBRARY_OPTION,
-    )
+    options = PROGRAM_OPTIONS
 
     def on_begin_file(self) -> None:
         super().on_begin_file()
