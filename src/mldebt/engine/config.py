@@ -51,6 +51,11 @@ DEFAULT_EXCLUDE = (
     "site-packages",
 )
 
+# Folders whose files are raw data: never overwritten, moved or deleted. Globs in
+# .gitignore syntax, relative to the config's folder; "raw" matches any folder
+# named raw at any depth.
+DEFAULT_RAW_DATA_DIRS = ("data/raw", "raw")
+
 _KEYS = {
     "select": "a list of rule codes, prefixes, names or categories",
     "extend-select": "a list of rule codes, prefixes, names or categories",
@@ -59,6 +64,7 @@ _KEYS = {
     "exclude": "a list of glob patterns",
     "extend-exclude": "a list of glob patterns",
     "respect-gitignore": "a boolean",
+    "raw-data-dirs": "a list of folder globs holding raw data",
     "rules": "a table of [tool.mldebt.rules.<CODE or name>] option tables",
 }
 
@@ -140,6 +146,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     cache: bool = True  # may write .mldebt_cache/ under root (--no-cache: never)
+    raw_data_dirs: tuple[str, ...] = DEFAULT_RAW_DATA_DIRS
 
     @functools.cached_property
     def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
@@ -278,6 +285,10 @@ def settings_from_table(
     extend = tuple(
         _expect_list(table.get("extend-exclude", []), "extend-exclude", where)
     )
+    raw_default = list(DEFAULT_RAW_DATA_DIRS)
+    raw_data_dirs = tuple(
+        _expect_list(table.get("raw-data-dirs", raw_default), "raw-data-dirs", where)
+    )
     return Settings(
         root=root,
         config_path=config_path,
@@ -288,6 +299,7 @@ def settings_from_table(
         extend_exclude=extend,
         respect_gitignore=respect,
         cache=cli.cache,
+        raw_data_dirs=raw_data_dirs,
     )
 
 
