@@ -58,9 +58,9 @@ _FAMILY_MODULE = {
 SEED_FUNCTIONS_OPTION = Option(
     "seed-functions",
     list,
-    [],
-    "Qualified or bare names of project functions that seed every RNG "
-    "(e.g. `myproject.utils.seed_all`).",
+    ["set_seed", "seed_everything", "set_random_seed", "seed_all"],
+    "Qualified or bare names of functions that seed every RNG when called with a "
+    "seed (e.g. `myproject.utils.seed_all`); bare names match any call of that name.",
 )
 ENTRYPOINTS_OPTION = Option(
     "entrypoints",
