@@ -109,23 +109,28 @@ class SeedTracker:
         self, node: cst.Call, qualname: str | None
     ) -> frozenset[str]:
         """The RNG families a call really pins (a deterministic seed, not None)."""
+        func = node.func
         if qualname is None:
-            func = node.func
             if isinstance(func, cst.Name) and func.value in self.seed_functions:
-                return ALL_FAMILIES
+                return self._helper_families(node)
             return frozenset()
         seeder = SEEDERS.get(qualname)
         if seeder is not None:
             return seeder.families if self.is_real_seed(node, seeder) else frozenset()
         short = qualname.rsplit(".", 1)[-1]
         if qualname in self.seed_functions or short in self.seed_functions:
-            return ALL_FAMILIES
+            return self._helper_families(node)
         if self.is_seed_helper(node, qualname):
-            first = node.args[0].value if node.args and not node.args[0].star else None
-            if first is not None and (is_none(first) or self.entropy_source(first)):
-                return frozenset()
-            return ALL_FAMILIES
+            return self._helper_families(node)
         return frozenset()
+
+    def _helper_families(self, node: cst.Call) -> frozenset[str]:
+        """A project seeding helper seeds everything, unless its seed is None or
+        changes on every run."""
+        first = node.args[0].value if node.args and not node.args[0].star else None
+        if first is not None and (is_none(first) or self.entropy_source(first)):
+            return frozenset()
+        return ALL_FAMILIES
 
     def is_seed_helper(self, node: cst.Call, qualname: str) -> bool:
         """An imported project function named like a seeding helper."""
