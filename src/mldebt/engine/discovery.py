@@ -41,7 +41,8 @@ class _GitIgnore:
         return False
 
 
-def _repo_root(folder: str) -> str | None:
+def repo_root(folder: str) -> str | None:
+    """The git work tree ``folder`` is in (the folder holding ``.git``), or None."""
     current = os.path.abspath(folder)
     while True:
         if os.path.exists(os.path.join(current, ".git")):
@@ -54,7 +55,7 @@ def _repo_root(folder: str) -> str | None:
 
 def _ignores_above(folder: str) -> _GitIgnore:
     """The .gitignore files from the repository root down to ``folder``'s parent."""
-    root = _repo_root(folder)
+    root = repo_root(folder)
     ignore = _GitIgnore()
     if root is None:
         return ignore
@@ -75,7 +76,7 @@ def git_visible_files(folder: str) -> set[str] | None:
     Asking git itself honours every ignore source exactly: nested .gitignore files
     with negations, .git/info/exclude and the user's global excludes file.
     """
-    if _repo_root(folder) is None:
+    if repo_root(folder) is None:
         return None
     try:
         listing = subprocess.run(

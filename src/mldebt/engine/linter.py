@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +21,7 @@ from libcst.metadata import MetadataWrapper
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
 from mldebt.engine.positions import code_for_node, compute_spans
+from mldebt.engine.discovery import repo_root
 from mldebt.engine.project import ProjectIndex
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.rule import Report, Rule
@@ -83,19 +85,41 @@ class Linter:
         )
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
-        self._project: ProjectIndex | None = None
+        self._projects: dict[str, ProjectIndex] = {}
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
 
-    def project_index(self) -> ProjectIndex | None:
-        """The project index, built on first use (and once per process)."""
-        if self._wants_project and self._project is None:
-            self._project = ProjectIndex.build(self.settings.root, self.settings.cache)
-        return self._project
+    def project_root(self, path: str) -> str:
+        """The folder whose files form ``path``'s project: the config's folder;
+        without a config, the git work tree the file is in, else the current
+        folder when the file lies below it, else the file's own folder."""
+        if self.settings.config_path is not None:
+            return self.settings.root
+        folder = os.path.dirname(os.path.abspath(path))
+        found = repo_root(folder)
+        if found is not None:
+            return found
+        cwd = os.getcwd()
+        return (
+            cwd if folder.startswith(os.path.join(cwd, "")) or folder == cwd else folder
+        )
 
-    def prepare(self) -> None:
+    def project_index(self, path: str) -> ProjectIndex | None:
+        """The index of ``path``'s project, built once per process and root."""
+        if not self._wants_project:
+            return None
+        root = self.project_root(path)
+        index = self._projects.get(root)
+        if index is None:
+            index = ProjectIndex.build(root, self.settings.cache)
+            self._projects[root] = index
+        return index
+
+    def prepare(self, paths: Iterable[str]) -> None:
         """Do the per-process work now (before worker processes fork)."""
-        self.project_index()
+        if self._wants_project:
+            for root in sorted({self.project_root(path) for path in paths}):
+                self.project_index(os.path.join(root, "_"))
 
     # ---- linting text ----------------------------------------------------------
 
@@ -128,7 +152,11 @@ class Linter:
             message = "file is nested too deeply for the parser"
             return self._syntax_finding(path, 1, 1, message), False
         ctx = FileContext(
-            path, module, text, self.settings.relative(path), self.project_index
+            path,
+            module,
+            text,
+            self.settings.relative(path),
+            lambda: self.project_index(path),
         )
         if self.metadata_providers:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)

@@ -20,6 +20,7 @@ from mldebt import __version__
 from mldebt.engine.discovery import git_visible_files
 
 CACHE_FOLDER = ".mldebt_cache"
+MAX_WALKED_FILES = 50_000
 _SKIPPED_FOLDERS = frozenset(
     {
         ".git",
@@ -181,8 +182,16 @@ class ProjectIndex:
                 if relative.endswith(".py"):
                     yield relative, os.path.join(self.root, relative)
             return
+        seen = 0
         for folder, subfolders, files in os.walk(self.root):
-            subfolders[:] = sorted(d for d in subfolders if d not in _SKIPPED_FOLDERS)
+            subfolders[:] = sorted(
+                d
+                for d in subfolders
+                if d not in _SKIPPED_FOLDERS and not d.startswith(".")
+            )
+            seen += len(files)
+            if seen > MAX_WALKED_FILES:
+                return  # not a project folder (a home directory?): index what we have
             for name in sorted(files):
                 if name.endswith(".py"):
                     absolute = os.path.join(folder, name)

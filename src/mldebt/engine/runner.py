@@ -93,7 +93,7 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     # Build the linters before forking so every worker inherits them ready to use.
     warm = _LinterCache()
     for settings in distinct:
-        warm.get(settings).prepare()
+        warm.get(settings).prepare(path for path, own in files if own is settings)
     global _WORKER
     _WORKER = (distinct, options, warm)
     results: list[FileResult] = []
