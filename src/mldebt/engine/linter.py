@@ -19,9 +19,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
+from mldebt.engine.discovery import repo_root
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
 from mldebt.engine.positions import code_for_node, compute_spans
-from mldebt.engine.discovery import repo_root
 from mldebt.engine.project import ProjectIndex
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.rule import Report, Rule
