@@ -115,3 +115,22 @@ def test_config_with_local_path_and_head_rev(
         "src/prep.py:2:1: MLD103 `random.seed()` without a seed re-seeds from OS entropy"
         in output
     )
+
+
+def test_raw_data_immutable_hook_from_the_manifest(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    repo = make_repo(
+        tmp_path, {"data/raw/customers.csv": "id\n1\n", "train.py": "x = 1\n"}
+    )
+    git(repo, "commit", "-q", "-m", "raw data")
+    (repo / "data" / "raw" / "customers.csv").write_text("id\n1\n2\n")
+    (repo / "data" / "raw" / "new.csv").write_text("id\n")
+    git(repo, "add", "-A")
+    result = run_pre_commit(
+        repo, pre_commit_home, "try-repo", str(CHECKOUT), "raw-data-immutable"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "data/raw/customers.csv: modified" in output
+    assert "new.csv" not in output
