@@ -111,14 +111,23 @@ class Linter:
         root = self.project_root(path)
         index = self._projects.get(root)
         if index is None:
+            # A folder inside a project already indexed is part of that project.
+            for known, existing in self._projects.items():
+                if root.startswith(os.path.join(known, "")):
+                    return existing
             index = ProjectIndex.build(root, self.settings.cache)
             self._projects[root] = index
         return index
 
     def prepare(self, paths: Iterable[str]) -> None:
-        """Do the per-process work now (before worker processes fork)."""
-        if self._wants_project:
-            for root in sorted({self.project_root(path) for path in paths}):
+        """Do the per-process work now (before worker processes fork): index the
+        projects the files belong to, when that is a config's folder or a git work
+        tree (loose files elsewhere are indexed only if a rule asks)."""
+        if not self._wants_project:
+            return
+        roots = {self.project_root(path) for path in paths}
+        for root in sorted(roots, key=len):
+            if root == self.settings.root or repo_root(root) == root:
                 self.project_index(os.path.join(root, "_"))
 
     # ---- linting text ----------------------------------------------------------
