@@ -44,10 +44,11 @@ _FROM = re.compile(
     r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE
 )
 _MAIN = re.compile(r"""^if[ \t]+__name__[ \t]*==[ \t]*['"]__main__['"]""", re.MULTILINE)
-# Calls whose last name mentions seeding, with the start of their first argument.
-_SEED_CALL = re.compile(
-    r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)[ \t]*\([ \t\n]*(None\b|\)|.)?"
-)
+# Calls whose last name mentions seeding, with their (first line of) arguments.
+_SEED_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*\(([^\n]*)")
+_COMMENT = re.compile(r"#[^\n]*")
+# Seeds that change on every run do not pin anything (MLD103 reports them).
+_ENTROPY = re.compile(r"\b(time|urandom|getpid|uuid\d?|secrets|hash|datetime|now)\b")
 
 
 @dataclass
@@ -118,16 +119,18 @@ def scan_module(relative: str, text: str) -> ModuleInfo:
     aliases, modules = _aliases(text, package)
     seed_calls: list[str] = []
     if "seed" in text or "determinism" in text:
-        for match in _SEED_CALL.finditer(text):
-            dotted, first = match.group(1), match.group(2)
+        code = _COMMENT.sub("", text)  # a commented-out seed pins nothing
+        for match in _SEED_CALL.finditer(code):
+            dotted, arguments = match.group(1), match.group(2).strip()
             last = dotted.rsplit(".", 1)[-1].lower()
             if "seed" not in last and "determinism" not in last:
                 continue
-            if first in (None, ")", "None"):
+            if arguments.startswith("None") or _ENTROPY.search(arguments):
                 continue
             head, _, rest = dotted.partition(".")
             qualified = aliases.get(head, head) + ("." + rest if rest else "")
-            seed_calls.append(qualified)
+            # "()" marks a call without arguments: a helper's default seed
+            seed_calls.append(qualified + ("()" if arguments.startswith(")") else ""))
     return ModuleInfo(
         path=relative,
         names=names,

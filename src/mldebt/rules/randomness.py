@@ -17,12 +17,14 @@ from mldebt.engine.helpers import (
 )
 from mldebt.engine.project import importing_programs
 from mldebt.engine.rule import Fix, Invalid, Option, Rule, Valid
+from mldebt.engine.traversal import FileContext
 from mldebt.rules.randomness_api import (
     ENTROPY_RESEEDS,
     GLOBAL_RNG_CALLS,
     NUMPY,
     OTHER_RANDOM_STATE,
     OWN_RNG_KEYWORD,
+    OWN_SEED_PREFIXES,
     RANDOM,
     RNG_CONSTRUCTORS,
     SEEDERS,
@@ -162,7 +164,12 @@ class SeedAwareRule(Rule):
         index = self.ctx.project_index()
         if index is None:
             return frozenset()
-        patterns: list[str] = self.option("entrypoints")
+        names = {option.name for option in self.options}
+        patterns: list[str] = (
+            self.option("entrypoints")
+            if "entrypoints" in names
+            else ENTRYPOINTS_OPTION.default
+        )
         entrypoints = [path for path in index.modules if _matches_any(path, patterns)]
         calls = [
             call
@@ -263,10 +270,12 @@ class UnseededGlobalRng(SeedAwareRule):
     seeded `generator=`.
 
     ## Fix
-    Unsafe (it changes the numbers drawn), for `random` and torch draws: inserts
-    `random.seed(SEED)` / `torch.manual_seed(SEED)` after the module's imports, with
-    the `seed` option, else a module-level `SEED` when there is one, else `0`. There
-    is no automatic fix for numpy draws: move them to a seeded `default_rng`.
+    Unsafe (it changes the numbers drawn), for `random`, torch and TensorFlow draws
+    in a program: inserts `random.seed(S)` / `torch.manual_seed(S)` /
+    `tf.random.set_seed(S)` after the imports that precede the first draw, with
+    `S` the `seed` option, else a deterministic module-level `SEED` defined before,
+    else `0`. There is no automatic fix for numpy draws (move them to a seeded
+    `default_rng`) nor for library modules (seed in the program that runs them).
     """
 
     code = "MLD101"
@@ -287,7 +296,9 @@ class UnseededGlobalRng(SeedAwareRule):
         if family is None or qualname is None:
             return
         own = OWN_RNG_KEYWORD.get(family)
-        if own is not None:  # `generator=` (torch) or an op-level `seed=` (tf)
+        if qualname.startswith(OWN_SEED_PREFIXES):
+            own = "seed"
+        if own is not None:  # `generator=` (torch) or an op-level `seed=` (tf, keras)
             given = argument(node, own)
             if given is not None and not is_none(given.value):
                 return
@@ -402,6 +413,12 @@ class UnseededGlobalRng(SeedAwareRule):
             x = torch.randn(3)
             """),
         Valid("""
+            import random
+            import keras
+            random.seed(42)  # Keras 3 seeds its default generator from `random`
+            noise = keras.random.normal((32, 8))
+            """),
+        Valid("""
             import numpy as np
             import torch
             def set_everything(seed):
@@ -472,6 +489,12 @@ class UnseededGlobalRng(SeedAwareRule):
             import numpy as np
             SEED = None
             np.random.seed(SEED)
+            x = np.random.rand(3)
+            """),
+        Invalid("""
+            import numpy as np
+            from utils.config import get_seed
+            seed = get_seed("cfg.yaml")  # reads a seed, seeds nothing
             x = np.random.rand(3)
             """),
         Invalid("""
@@ -895,7 +918,7 @@ class NondeterministicSeed(SeedAwareRule):
             "from datetime import datetime\nimport numpy as np\n"
             "rng = np.random.default_rng(int(datetime.now().timestamp()))\n"
         ),
-        Invalid("from lightning import seed_everything\nseed_everything()\n"),
+        Invalid("from lightning import seed_everything\nseed_everything(None)\n"),
     )
 
 
@@ -944,8 +967,14 @@ class MissingRandomState(SeedAwareRule):
     shuffling, lbfgs `LogisticRegression`) are never flagged, and XGBoost/LightGBM
     are not either: they are repeatable without a seed.
 
-    With `random_state=None`, scikit-learn and pandas draw from numpy's global RNG,
-    so a deterministic `np.random.seed(k)` earlier in the file also pins them.
+    With `random_state=None`, scikit-learn, pandas and map-style `datasets`
+    shuffles draw from numpy's global RNG, so a deterministic `np.random.seed(k)`
+    also pins them: one that runs before a module-level call, one anywhere in the
+    file for calls inside functions, or, for a library module, one in a program of
+    the project that imports it (as in MLD101). A `.sample(...)` counts as pandas'
+    only with a pandas keyword (`n=`, `frac=`, `replace=`, `weights=`, `axis=`),
+    and a `.shuffle()` as `datasets`' only on a dataset the code got from
+    `datasets` (`load_dataset(...)["train"]`).
 
     ## Why is this bad?
     Every run splits, samples and initialises differently: the same code gives a
@@ -977,6 +1006,7 @@ class MissingRandomState(SeedAwareRule):
 
     code = "MLD104"
     name = "missing-random-state"
+    uses_project = True
     category = "unseeded-randomness"
     message = "random result without `random_state`"
     triggers = ("sklearn", "imblearn", "umap", "sample", "shuffle", "train_test_split")
@@ -999,7 +1029,11 @@ class MissingRandomState(SeedAwareRule):
                 for prefix, names in OTHER_RANDOM_STATE.items()
             )
         if random:
-            self._require(node, "random_state", None, qualname, numpy_fallback=True)
+            self._require(node, "random_state", None, qualname)
+
+    def on_begin_file(self) -> None:
+        super().on_begin_file()
+        self.pending: list[_Pending] = []
 
     def _check_method(self, node: cst.Call) -> None:
         func = node.func
@@ -1008,29 +1042,25 @@ class MissingRandomState(SeedAwareRule):
         if self.ctx.qualified_name(func.value) is not None:
             return  # a module's function, not a DataFrame or Dataset method
         method = func.attr.value
-        names = self.ctx.names
-        if method == "sample" and names.is_imported("pandas"):
-            if argument(node, "random_state", 4) is None and "seed" not in _keywords(
-                node
-            ):
-                self._require(
-                    node, "random_state", 4, "DataFrame.sample", numpy_fallback=True
-                )
-        elif method in ("shuffle", "train_test_split") and names.is_imported(
-            "datasets"
+        keywords = _keywords(node)
+        if (
+            method == "sample"
+            and keywords & _PANDAS_SAMPLE_KEYWORDS  # not random.sample / dist.sample
+            and self.ctx.names.is_imported("pandas")
         ):
-            if not {"seed", "generator"} & _keywords(node):
-                self._require(
-                    node, "seed", None, f"Dataset.{method}", numpy_fallback=False
-                )
+            self._require(node, "random_state", 4, "DataFrame.sample")
+        elif method in ("shuffle", "train_test_split"):
+            origin = receiver_origin(self.ctx, func.value)
+            if origin is None or not origin.startswith("datasets."):
+                return
+            shuffle = argument(node, "shuffle")
+            if shuffle is not None and _literal(shuffle.value) is False:
+                return
+            if not {"seed", "generator"} & keywords:
+                self._require(node, "seed", None, f"Dataset.{method}")
 
     def _require(
-        self,
-        node: cst.Call,
-        keyword: str,
-        position: int | None,
-        shown: str,
-        numpy_fallback: bool,
+        self, node: cst.Call, keyword: str, position: int | None, shown: str
     ) -> None:
         arg = argument(node, keyword, position)
         if (
@@ -1039,8 +1069,6 @@ class MissingRandomState(SeedAwareRule):
             and not names_none(self.ctx, arg.value)
         ):
             return
-        if numpy_fallback and self.seeds.seeded(NUMPY, self.seeds.sequence):
-            return  # random_state=None falls back on numpy's (seeded) global RNG
         fix = None
         seed = self.seed_here()
         if seed is not None and arg is None:
@@ -1050,7 +1078,29 @@ class MissingRandomState(SeedAwareRule):
                 message=f"Pass `{keyword}={seed}`",
                 applicability="unsafe",
             )
-        self.report(node, f"`{shown}` is random and gets no `{keyword}`", fix=fix)
+        self.pending.append(
+            _Pending(
+                node,
+                self.ctx.anchor_for(node),
+                f"`{shown}` is random and gets no `{keyword}`",
+                self.seeds.sequence,
+                not self.ctx.names.in_function(),
+                fix,
+            )
+        )
+
+    def end_file(self) -> None:
+        # With `random_state=None` scikit-learn, pandas and `datasets` draw from
+        # numpy's global RNG: a numpy seed in effect pins them, as for MLD101.
+        if not self.pending:
+            return
+        alone = self.is_program(any(item.module_level for item in self.pending))
+        by_importers = frozenset() if alone else self.seeded_by_importers()
+        for item in self.pending:
+            sequence = item.sequence if item.module_level else None
+            if self.seeds.seeded(NUMPY, sequence) or NUMPY in by_importers:
+                continue
+            self.report(item.node, item.message, fix=item.fix, anchor=item.anchor)
 
     valid = (
         Valid("from sklearn.model_selection import KFold\ncv = KFold(n_splits=5)\n"),
@@ -1083,6 +1133,31 @@ class MissingRandomState(SeedAwareRule):
             "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier(**params)\n"
         ),
         Valid("import pandas as pd\nholdout = df.sample(frac=0.2, random_state=7)\n"),
+        Valid("""
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+            def split(X, y):
+                return train_test_split(X, y, test_size=0.2)
+            if __name__ == "__main__":
+                np.random.seed(42)  # runs before split(): random_state=None uses it
+                split(X, y)
+            """),
+        Valid("""
+            import pandas as pd
+            import random
+            def pick(items, rng: random.Random):
+                return rng.sample(items, 2)  # not pandas: no pandas keyword
+            def latents(q):
+                return q.sample()
+            """),
+        Valid("""
+            from datasets import load_dataset
+            import random
+            ds = load_dataset("imdb")
+            split = ds["train"].train_test_split(test_size=0.1, shuffle=False)
+            files = ["a", "b"]
+            random.Random(3).shuffle(files)  # not a Dataset
+            """),
     )
     invalid = (
         Invalid(
@@ -1135,6 +1210,48 @@ class MissingRandomState(SeedAwareRule):
             "train = ds['train'].shuffle()\n"
         ),
     )
+
+
+@dataclass
+class _Pending:
+    node: cst.Call
+    anchor: cst.CSTNode
+    message: str
+    sequence: int
+    module_level: bool
+    fix: Fix | None
+
+
+# Keywords only pandas' DataFrame/Series.sample takes (not random.sample,
+# torch distributions or a Generator): the sign a `.sample(...)` is pandas'.
+_PANDAS_SAMPLE_KEYWORDS = frozenset({"frac", "n", "replace", "weights", "axis"})
+
+
+def receiver_origin(
+    ctx: FileContext, node: cst.BaseExpression, depth: int = 3
+) -> str | None:
+    """The qualified name of the call a method's receiver comes from:
+    ``load_dataset(...)["train"]`` -> ``datasets.load_dataset``; a name is followed
+    to the value it was assigned, ``depth`` levels deep."""
+    while True:
+        if isinstance(node, cst.Subscript):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            name = ctx.qualified_name(node.func)
+            if name is not None:
+                return name
+            if not isinstance(node.func, cst.Attribute):
+                return None
+            node = node.func.value
+        elif isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Name) and depth > 0:
+            binding = ctx.names.lookup(node.value)
+            if binding is None or binding.value is None:
+                return None
+            node, depth = binding.value, depth - 1
+        else:
+            return None
 
 
 def _keywords(node: cst.Call) -> set[str]:
@@ -1211,9 +1328,10 @@ class UnseededDataOrder(SeedAwareRule):
             if (
                 isinstance(func, cst.Attribute)
                 and func.attr.value == "shuffle"
-                and ctx.names.is_imported("tensorflow")
-                and ctx.qualified_name(func.value) is None
                 and "seed" not in _keywords(node)
+                and (receiver_origin(ctx, func.value) or "").startswith(
+                    "tensorflow.data."
+                )
             ):
                 self.candidates.append(
                     (

@@ -43,18 +43,21 @@ _KERAS_RANDOM = (
     "normal uniform truncated_normal randint shuffle dropout categorical".split()
 )
 
-# qualified name -> the RNG family whose global state it draws from. Keras 3 keeps
-# its global SeedGenerator with the backend: `keras.utils.set_random_seed` seeds it.
+# qualified name -> the RNG family whose global state it draws from.
 GLOBAL_RNG_CALLS: dict[str, str] = {
     **{f"numpy.random.{name}": NUMPY for name in _NUMPY_LEGACY},
     **{f"random.{name}": RANDOM for name in _STDLIB_RANDOM},
     **{f"torch.{name}": TORCH for name in _TORCH_GLOBAL},
     **{f"torch.nn.init.{name}": TORCH for name in _TORCH_INIT},
     **{f"tensorflow.random.{name}": TENSORFLOW for name in _TF_RANDOM},
-    **{f"keras.random.{name}": TENSORFLOW for name in _KERAS_RANDOM},
+    # Keras 3 seeds its default SeedGenerator from Python's `random` module.
+    **{f"keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
+    **{f"tensorflow.keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
 }
 # The keyword that, given a value, makes a call of that family not use global state.
 OWN_RNG_KEYWORD = {TORCH: "generator", TENSORFLOW: "seed"}
+# Keras ops take their own `seed=` too, although they fall back on `random`.
+OWN_SEED_PREFIXES = ("keras.random.", "tensorflow.keras.random.")
 
 
 @dataclass(frozen=True)
@@ -78,16 +81,10 @@ SEEDERS: dict[str, Seeder] = {
     "transformers.trainer_utils.set_seed": _EVERYTHING,
     "transformers.enable_full_determinism": _EVERYTHING,
     "accelerate.utils.set_seed": _EVERYTHING,
-    "lightning.seed_everything": Seeder(ALL_FAMILIES, "seed", missing_is_entropy=True),
-    "lightning.pytorch.seed_everything": Seeder(
-        ALL_FAMILIES, "seed", missing_is_entropy=True
-    ),
-    "lightning.fabric.seed_everything": Seeder(
-        ALL_FAMILIES, "seed", missing_is_entropy=True
-    ),
-    "pytorch_lightning.seed_everything": Seeder(
-        ALL_FAMILIES, "seed", missing_is_entropy=True
-    ),
+    "lightning.seed_everything": Seeder(ALL_FAMILIES, "seed"),
+    "lightning.pytorch.seed_everything": Seeder(ALL_FAMILIES, "seed"),
+    "lightning.fabric.seed_everything": Seeder(ALL_FAMILIES, "seed"),
+    "pytorch_lightning.seed_everything": Seeder(ALL_FAMILIES, "seed"),
     "keras.utils.set_random_seed": _EVERYTHING,
     "tensorflow.keras.utils.set_random_seed": _EVERYTHING,
     "tensorflow.random.set_seed": Seeder(frozenset({TENSORFLOW}), "seed"),

@@ -22,6 +22,10 @@ from mldebt.rules.randomness_api import (
 # Imported project helpers named like a seeding function: set_seed, seed_everything,
 # setup_seed, same_seeds, seed_torch, set_determinism, seed_all_rng, fix_seed ...
 SEED_LIKE = re.compile(r"(^|_)(seeds?|determinism)(_|$)", re.IGNORECASE)
+# ... but not getters and loggers of a seed: get_seed, log_seed, load_seed, ...
+NOT_A_SEEDER = re.compile(
+    r"^(get|log|load|read|parse|print|save|show|str|format|make|new)_", re.IGNORECASE
+)
 # Their seeding calls are listed exactly in SEEDERS; `torch.seed` is not a helper.
 KNOWN_LIBRARIES = frozenset({"numpy", "random", "torch", "tensorflow", "keras", "jax"})
 
@@ -112,6 +116,10 @@ class SeedTracker:
         func = node.func
         if qualname is None:
             if isinstance(func, cst.Name) and func.value in self.seed_functions:
+                binding = self.ctx.names.lookup(func.value)
+                if binding is not None and binding.kind == "def":
+                    # defined in this file: its own body's seed calls are what count
+                    return frozenset()
                 return self._helper_families(node)
             return frozenset()
         seeder = SEEDERS.get(qualname)
@@ -138,7 +146,8 @@ class SeedTracker:
             return False
         if qualname.split(".", 1)[0] in KNOWN_LIBRARIES:
             return False
-        if not SEED_LIKE.search(qualname.rsplit(".", 1)[-1]):
+        short = qualname.rsplit(".", 1)[-1]
+        if not SEED_LIKE.search(short) or NOT_A_SEEDER.match(short):
             return False
         binding = self.ctx.names.lookup(dotted_root(node.func))
         return binding is not None and binding.kind == "import"
@@ -194,8 +203,11 @@ def families_seeded_by_names(
     value) covers: library seeders, configured ``seed-functions`` and, if trusted,
     imported helpers named like seeders."""
     families: set[str] = set()
-    for qualname in qualnames:
+    for call in qualnames:
+        qualname = call.removesuffix("()")
         seeder = SEEDERS.get(qualname)
+        if seeder is not None and call.endswith("()") and seeder.missing_is_entropy:
+            continue  # np.random.seed(): fresh OS entropy
         short = qualname.rsplit(".", 1)[-1]
         if seeder is not None:
             families |= seeder.families
@@ -204,6 +216,7 @@ def families_seeded_by_names(
         elif (
             trust_seed_like
             and SEED_LIKE.search(short)
+            and not NOT_A_SEEDER.match(short)
             and qualname.split(".", 1)[0] not in KNOWN_LIBRARIES
         ):
             families |= ALL_FAMILIES
