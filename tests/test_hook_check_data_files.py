@@ -7,40 +7,21 @@ import shlex
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from mldebt.hooks.check_data_files import data_suffix, main, parse_dvc_yaml_outputs
 
+from .gitrepo import GitRepo, isolate_git
+
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 KB = 1024
 
 
-class Repo:
-    """A throwaway git work tree: write files, run git, run the hook."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def git(self, *args: str) -> str:
-        """Run git in the repository; return its output."""
-        return subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=self.path,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-
-    def write(self, name: str, text: str) -> Path:
-        """Write a text file (creating its folders) and return its path."""
-        path = self.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
+class Repo(GitRepo):
+    """A throwaway git work tree that can also write data files of a given size."""
 
     def data(self, name: str, kb: float) -> str:
         """Write a file of ``kb`` kilobytes and return its name."""
@@ -49,32 +30,11 @@ class Repo:
         path.write_bytes(b"x" * int(kb * KB))
         return name
 
-    def add(self) -> None:
-        """Stage everything."""
-        self.git("add", "-A")
-
-    def commit(self) -> None:
-        """Stage everything and commit."""
-        self.add()
-        self.git("commit", "-q", "--no-verify", "-m", "setup")
-
 
 @pytest.fixture
 def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the user's git config and any enclosing hook's git state out."""
-    for name in (
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_COMMON_DIR",
-        "GIT_PREFIX",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    isolate_git(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -184,20 +185,29 @@ class SeedAwareRule(Rule):
         """The seed a fix at the current point of the walk writes: the ``seed``
         option, else a deterministic ``SEED`` bound here, else ``0``; None when the
         option names something the module does not define."""
+        bound = self.ctx.names.lookup("SEED") is not None
+        return self.seed_code(
+            lambda name: self.ctx.names.lookup(name) is not None, bound
+        )
+
+    def seed_code(
+        self, is_defined: Callable[[str], bool], seed_defined: bool
+    ) -> str | None:
+        """The ``seed`` option as code (an integer, or a name ``is_defined``
+        accepts; None for any other name); unset: ``SEED`` when ``seed_defined``
+        and it is deterministic, else ``0``."""
         configured = self.option("seed")
         if isinstance(configured, int) and not isinstance(configured, bool):
             return str(configured)
         if configured:
             if configured.lstrip("-").isdigit():
                 return str(configured)
-            if _IDENTIFIER.match(configured) and self.ctx.names.lookup(configured):
+            if _IDENTIFIER.match(configured) and is_defined(configured):
                 return str(configured)
-            return None
+            return None  # a name the module does not define: no fix
         seed = cst.Name("SEED")
-        if self.ctx.names.lookup("SEED") is not None:
-            if self.seeds.entropy_source(seed) is None and not names_none(
-                self.ctx, seed
-            ):
+        if seed_defined and self.seeds.entropy_source(seed) is None:
+            if not names_none(self.ctx, seed):
                 return "SEED"
         return "0"
 
@@ -339,25 +349,13 @@ class UnseededGlobalRng(SeedAwareRule):
     def _seed_expression(self, before: int) -> str | None:
         """The seed the fix writes: the ``seed`` option, else a deterministic
         module-level ``SEED`` defined before statement ``before``, else ``0``."""
-        configured = self.option("seed")
-        if isinstance(configured, int) and not isinstance(configured, bool):
-            return str(configured)
-        if configured:
-            if configured.lstrip("-").isdigit():
-                return str(configured)
-            binding = self.ctx.names.module_scope.names.get(configured)
-            if _IDENTIFIER.match(configured) and binding is not None:
-                return str(configured)
-            return None  # a name the module does not define: no fix
         statement = self.seeds.seed_statement
         body: list[cst.CSTNode] = list(self.ctx.module.body)
-        if statement is not None and body.index(statement) < before:
-            seed = cst.Name("SEED")
-            if self.seeds.entropy_source(seed) is None and not names_none(
-                self.ctx, seed
-            ):
-                return "SEED"
-        return "0"
+        module_names = self.ctx.names.module_scope.names
+        return self.seed_code(
+            lambda name: name in module_names,
+            statement is not None and body.index(statement) < before,
+        )
 
     def _seed_fix(self, family: str) -> Fix | None:
         """Insert a seed call after the module's imports, before the first draw."""
