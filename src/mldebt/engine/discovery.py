@@ -69,18 +69,20 @@ def _ignores_above(folder: str) -> _GitIgnore:
     return ignore
 
 
-def git_visible_files(folder: str) -> set[str] | None:
+def git_visible_files(folder: str, untracked: bool = True) -> set[str] | None:
     """Files under ``folder`` that git tracks or would track (relative, with ``/``),
     or None outside a git work tree or without git.
 
     Asking git itself honours every ignore source exactly: nested .gitignore files
     with negations, .git/info/exclude and the user's global excludes file.
+    ``untracked=False`` keeps only what is tracked or staged.
     """
     if repo_root(folder) is None:
         return None
     try:
         listing = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            ["git", "ls-files", "-z", "--cached", "--exclude-standard"]
+            + (["--others"] if untracked else []),
             cwd=folder,
             capture_output=True,
             check=True,

@@ -179,7 +179,9 @@ class ProjectIndex:
         return index
 
     def _files(self) -> Iterator[tuple[str, str]]:
-        listed = git_visible_files(self.root)
+        # Tracked and staged files only: a local scratch script must not make a
+        # library pass here and fail in CI's clean checkout.
+        listed = git_visible_files(self.root, untracked=False)
         if listed is not None:
             for relative in sorted(listed):
                 if relative.endswith(".py"):

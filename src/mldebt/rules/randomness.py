@@ -338,6 +338,8 @@ class UnseededGlobalRng(SeedAwareRule):
                 fixes[draw.family] = self._seed_fix(draw.family) if alone else None
             hint = _NUMPY_HINT if draw.family == NUMPY else ""
             who = "this program never seeds" if alone else _NO_IMPORTER
+            if alone and self.seeds.seeded(draw.family):
+                who = "this program only seeds after this draw"
             self.report(
                 draw.call,
                 f"`{draw.qualname}` draws from {_FAMILY_LABEL[draw.family]}, "
@@ -601,11 +603,31 @@ class UnseededGlobalRng(SeedAwareRule):
             np.random.seed(None)
             idx = np.random.permutation(10)
             """),
-        Invalid("""
+        Invalid(
+            """
             import torch.nn as nn
-            layer = nn.Linear(3, 4)
+            layer = nn.Linear(3, 4)  # random initial weights
             nn.init.xavier_uniform_(layer.weight)
-            """),
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            net = nn.Linear(3, 4)
+            x = torch.randn(8, 3)
+            """,
+            count=2,
+            options={"seed": 1234},
+            fixed="""
+            import torch
+            from torch import nn
+            torch.manual_seed(1234)
+            net = nn.Linear(3, 4)
+            x = torch.randn(8, 3)
+            """,
+        ),
         Invalid("""
             import numpy as np
             np.random.seed(0)  # seeds numpy only

@@ -38,6 +38,14 @@ uniform_ normal_ xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_
 trunc_normal_ orthogonal_ sparse_
 """.split()
 
+# Layers whose constructor initialises weights at random (or that drop at random).
+_TORCH_RANDOM_LAYERS = """
+Linear Bilinear LazyLinear Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d
+ConvTranspose3d Embedding EmbeddingBag RNN LSTM GRU RNNCell LSTMCell GRUCell
+MultiheadAttention Transformer TransformerEncoderLayer TransformerDecoderLayer
+Dropout Dropout1d Dropout2d Dropout3d AlphaDropout
+""".split()
+
 _TF_RANDOM = "uniform normal truncated_normal categorical gamma poisson shuffle".split()
 _KERAS_RANDOM = (
     "normal uniform truncated_normal randint shuffle dropout categorical".split()
@@ -49,6 +57,7 @@ GLOBAL_RNG_CALLS: dict[str, str] = {
     **{f"random.{name}": RANDOM for name in _STDLIB_RANDOM},
     **{f"torch.{name}": TORCH for name in _TORCH_GLOBAL},
     **{f"torch.nn.init.{name}": TORCH for name in _TORCH_INIT},
+    **{f"torch.nn.{name}": TORCH for name in _TORCH_RANDOM_LAYERS},
     **{f"tensorflow.random.{name}": TENSORFLOW for name in _TF_RANDOM},
     # Keras 3 seeds its default SeedGenerator from Python's `random` module.
     **{f"keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
