@@ -10,6 +10,8 @@ import pytest
 
 from mldebt.cli import main
 
+from .gitrepo import GitRepo, isolate_git
+
 
 class CliResult:
     """Exit code and captured output of one ``mldebt`` invocation."""
@@ -54,6 +56,22 @@ def _file_name(keyword: str) -> str:
     if name.endswith("gitignore"):
         return name[: -len("gitignore")] + ".gitignore"
     return name
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's git config and any enclosing hook's git state out."""
+    isolate_git(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def git_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_env: None) -> Path:
+    """An empty git repository (no commit yet) that is the current folder."""
+    path = tmp_path / "project"
+    path.mkdir()
+    monkeypatch.chdir(path)
+    GitRepo(path).git("init", "-q")
+    return path
 
 
 UNSEEDED = "import numpy as np\nx = np.random.rand(3)\n"

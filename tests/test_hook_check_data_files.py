@@ -13,7 +13,7 @@ import pytest
 
 from mldebt.hooks.check_data_files import data_suffix, main, parse_dvc_yaml_outputs
 
-from .gitrepo import GitRepo, isolate_git
+from .gitrepo import GitRepo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -32,20 +32,9 @@ class Repo(GitRepo):
 
 
 @pytest.fixture
-def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the user's git config and any enclosing hook's git state out."""
-    isolate_git(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_env: None) -> Repo:
+def repo(git_project: Path) -> Repo:
     """An empty repository (no commit yet) that is the current folder."""
-    path = tmp_path / "project"
-    path.mkdir()
-    monkeypatch.chdir(path)
-    made = Repo(path)
-    made.git("init", "-q")
-    return made
+    return Repo(git_project)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -18,7 +18,7 @@ from mldebt.hooks.raw_data_immutable import (
     parse_name_status,
 )
 
-from .gitrepo import GitRepo, isolate_git
+from .gitrepo import GitRepo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -27,20 +27,9 @@ Repo = GitRepo
 
 
 @pytest.fixture
-def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the user's git config and any enclosing hook's git state out."""
-    isolate_git(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_env: None) -> Repo:
+def repo(git_project: Path) -> Repo:
     """An empty repository (no commit yet) that is the current folder."""
-    path = tmp_path / "project"
-    path.mkdir()
-    monkeypatch.chdir(path)
-    made = Repo(path)
-    made.git("init", "-q")
-    return made
+    return Repo(git_project)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
