@@ -221,3 +221,18 @@ def test_pyproject_without_table_as_explicit_config(
     project(pyproject_toml='[project]\nname = "x"\n', train_py=UNSEEDED)
     result = run_cli("check", "--config", "pyproject.toml")
     assert result.code == 1 and "MLD101" in result.out
+
+
+def test_raw_data_dirs_reach_the_raw_data_rules(run_cli: Run, project: Project) -> None:
+    program = (
+        "import pandas as pd\n"
+        "pd.DataFrame().to_csv('datasets/original/a.csv')\n"
+        "pd.DataFrame().to_csv('data/raw/b.csv')\n"
+    )
+    project(train_py=program)
+    assert codes(run_cli("check", "--output-format", "json", "--select", "MLD202")) == [
+        ("train.py", "MLD202")
+    ]
+    project(pyproject_toml='[tool.mldebt]\nraw-data-dirs = ["datasets/original"]\n')
+    result = run_cli("check", "--output-format", "json", "--select", "MLD202")
+    assert [f["line"] for f in json.loads(result.out)] == [2]

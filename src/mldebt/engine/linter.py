@@ -81,7 +81,11 @@ class Linter:
             self.rules.append(rule_class(options))
         self.table = DispatchTable(rule_handlers(rule) for rule in self.rules)
         self.triggers = tuple(
-            {trigger.encode() for rule in self.rules for trigger in rule.triggers}
+            {
+                trigger.encode()
+                for rule in self.rules
+                for trigger in rule.trigger_words(settings.raw_data_dirs)
+            }
         )
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
@@ -166,6 +170,7 @@ class Linter:
             text,
             self.settings.relative(path),
             lambda: self.project_index(path),
+            self.settings.raw_data_dirs,
         )
         if self.metadata_providers:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)

@@ -210,6 +210,11 @@ class Rule:
         assert self._ctx is not None, "ctx is only available while a file is linted"
         return self._ctx
 
+    def trigger_words(self, raw_data_dirs: Sequence[str]) -> tuple[str, ...]:
+        """The substrings that make a file worth parsing for this rule; by default
+        ``triggers``. Rules whose targets depend on project settings extend them."""
+        return self.triggers
+
     def option(self, name: str) -> Any:
         """The value of one of this rule's options."""
         return self.option_values[name]

@@ -160,12 +160,15 @@ class FileContext:
         text: str,
         relative_path: str = "",
         project_index: Callable[[], ProjectIndex | None] | None = None,
+        raw_data_dirs: tuple[str, ...] = (),
     ) -> None:
         """Set up the context for one parsed file.
 
         ``relative_path`` is the path relative to the config's folder, with ``/``
-        separators (what globs in options are matched against).
+        separators (what globs in options are matched against); ``raw_data_dirs``
+        is the project's ``raw-data-dirs`` setting.
         """
+        self.raw_data_dirs = raw_data_dirs
         self.path = path
         self.relative_path = relative_path or path.replace("\\", "/")
         self._project_index = project_index
