@@ -213,13 +213,15 @@ def _same_file_key(
     ctx: FileContext, node: cst.BaseExpression
 ) -> tuple[object, ...] | None:
     """What identifies a path expression: its static value when fully known, else
-    the binding of the plain name it is (unchanged since)."""
+    the binding of the plain name it is, unchanged since (told apart by the node
+    that made it, which lives as long as the tree)."""
     path = static_path(ctx, node)
     if path is not None and UNKNOWN not in path:
         return ("path", _normal(path))
     if isinstance(node, cst.Name):
         binding = ctx.names.lookup(node.value)
-        return ("name", node.value, id(binding))
+        made_at = id(binding.node) if binding is not None else 0
+        return ("name", node.value, made_at)
     return None
 
 
@@ -234,7 +236,8 @@ class _FileTracker(Rule):
         """Record reads; let the rule judge every other file operation."""
         for op in file_ops(self.ctx, node):
             key = _same_file_key(self.ctx, op.target)
-            scoped = None if key is None else (id(self.ctx.names.scope), *key)
+            # the scope's node, alive as long as the tree, identifies it
+            scoped = None if key is None else (id(self.ctx.names.scope.node), *key)
             if op.action == "reads":
                 if scoped is not None:
                     self.reads.setdefault(scoped, op.target)
