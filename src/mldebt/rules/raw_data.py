@@ -317,6 +317,10 @@ class RawDataOverwrite(_FileTracker):
         Valid("with open('notes.txt') as f:\n    text = f.read()\nprint(text)\n"),
         Valid("import numpy as np\nx = np.load('a.npy')\nnp.save('b.npy', x * 2)\n"),
         Valid(
+            "import pandas as pd\nsrc = pick_input()\ndf = pd.read_csv(src)\n"
+            "src = pick_output()  # a new value, not the input any more\ndf.to_csv(src)\n"
+        ),
+        Valid(
             "import pandas as pd\ndef load():\n    return pd.read_csv('a.csv')\n"
             "def save(df):\n    df.to_csv('a.csv')  # another function: not the same flow\n"
         ),
