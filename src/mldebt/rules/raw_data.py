@@ -291,7 +291,16 @@ class RawDataOverwrite(_FileTracker):
     name = "write-over-input"
     category = "raw-data-overwrite"
     message = "writes over the file it read as input"
-    triggers = ("read", "load", "open", "imread")
+    # a read API must occur for a write to be over the input
+    triggers = (
+        "read_",
+        "load(",
+        "open(",
+        "imread",
+        "fromfile",
+        "loadtxt",
+        "genfromtxt",
+    )
 
     def check(self, node: cst.Call, op: FileOp, was_read: bool) -> None:
         if was_read and op.action in ("writes", "moves", "deletes"):
@@ -508,7 +517,7 @@ class RawOpenedWritable(_FileTracker):
     name = "raw-opened-writable"
     category = "raw-data-overwrite"
     message = "opens input data to change it in place"
-    triggers = ("open", "File", "memmap", "HDFStore")
+    triggers = ("open(", "File(", "memmap", "HDFStore")
 
     def check(self, node: cst.Call, op: FileOp, was_read: bool) -> None:
         if op.action != "opens in place":
