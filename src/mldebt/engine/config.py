@@ -69,6 +69,18 @@ _KEYS = {
 }
 
 
+@functools.lru_cache(maxsize=32)
+def _raw_data_spec(globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(globs)
+
+
+def is_raw_data(raw_data_dirs: tuple[str, ...], relative_path: str) -> bool:
+    """Whether a path (relative to the config's folder, ``/``-separated) is in one
+    of the ``raw-data-dirs`` folders, or is one of them. The one place the rules
+    and the hooks decide what raw data is."""
+    return _raw_data_spec(raw_data_dirs).match_file(relative_path)
+
+
 class ConfigError(Exception):
     """A configuration or command-line mistake; the message is shown as is."""
 

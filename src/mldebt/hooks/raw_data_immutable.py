@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 import pathspec
 
-from mldebt.engine.config import CliOverrides, ConfigError, SettingsResolver
+from mldebt.engine.config import (
+    CliOverrides,
+    ConfigError,
+    SettingsResolver,
+    is_raw_data,
+)
 from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
 
 PROG = "mldebt-raw-data-immutable"
@@ -110,13 +115,6 @@ class RawDataMatcher:
         self._override = (
             pathspec.GitIgnoreSpec.from_lines(override) if override else None
         )
-        self._specs: dict[tuple[str, ...], pathspec.GitIgnoreSpec] = {}
-
-    def _spec(self, globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-        spec = self._specs.get(globs)
-        if spec is None:
-            spec = self._specs[globs] = pathspec.GitIgnoreSpec.from_lines(globs)
-        return spec
 
     def is_raw(self, path: str) -> bool:
         """Whether ``path`` (relative to the repository root, with ``/``) is raw.
@@ -134,7 +132,7 @@ class RawDataMatcher:
         # folder; the repository root is the folder the defaults mean.
         base = settings.root if settings.config_path is not None else self.root
         relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        return self._spec(settings.raw_data_dirs).match_file(relative)
+        return is_raw_data(settings.raw_data_dirs, relative)
 
 
 def find_raw_data_changes(

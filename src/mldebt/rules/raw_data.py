@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-import pathspec
 
+from mldebt.engine.config import is_raw_data
 from mldebt.engine.helpers import argument
 from mldebt.engine.rule import Invalid, Rule, Valid
 from mldebt.engine.traversal import FileContext
@@ -124,22 +123,12 @@ def _normal(path: str) -> str:
     return normal[2:] if normal.startswith("./") else normal
 
 
-@functools.lru_cache(maxsize=32)
-def _raw_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
-
-
 def under_raw(ctx: FileContext, path: str) -> bool:
-    """Whether ``path`` lies in one of the project's ``raw-data-dirs``."""
+    """Whether ``path`` lies in (or is) one of the project's ``raw-data-dirs``."""
     normal = _normal(path).lstrip("/")
     if not normal or normal == UNKNOWN:
         return False
-    spec = _raw_spec(ctx.raw_data_dirs)
-    folder = posixpath.dirname(normal)
-    # the file's folder is raw, or the path is a raw folder itself (rmtree)
-    return spec.match_file(normal + "/") or (
-        bool(folder) and spec.match_file(folder + "/")
-    )
+    return is_raw_data(ctx.raw_data_dirs, normal)
 
 
 def _arg(node: cst.Call, where: PathArg) -> cst.BaseExpression | None:
