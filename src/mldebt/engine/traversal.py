@@ -169,6 +169,9 @@ class FileContext:
         is the project's ``raw-data-dirs`` setting.
         """
         self.raw_data_dirs = raw_data_dirs
+        # Per-file state several rules derive alike, computed once (keyed by what
+        # it depends on); see SeedAwareRule.
+        self.shared: dict[object, object] = {}
         self.path = path
         self.relative_path = relative_path or path.replace("\\", "/")
         self._project_index = project_index

@@ -114,17 +114,24 @@ class SeedAwareRule(Rule):
     """
 
     def on_begin_file(self) -> None:
-        """Start a fresh tracker for the file."""
+        """Use the file's tracker: one for all the rules that see seeds alike."""
         options = {option.name for option in self.options}
         seed_functions: list[str] = (
-            self.option("seed-functions") if "seed-functions" in options else []
+            self.option("seed-functions")
+            if "seed-functions" in options
+            else SEED_FUNCTIONS_OPTION.default
         )
         trust = (
             self.option("trust-seed-like-names")
             if "trust-seed-like-names" in options
-            else True
+            else TRUST_OPTION.default
         )
-        self.seeds = SeedTracker(self.ctx, frozenset(seed_functions), trust)
+        key = ("seed-tracker", frozenset(seed_functions), trust)
+        tracker = self.ctx.shared.get(key)
+        if not isinstance(tracker, SeedTracker):
+            tracker = SeedTracker(self.ctx, frozenset(seed_functions), trust)
+            self.ctx.shared[key] = tracker
+        self.seeds = tracker
 
     def visit_If(self, node: cst.If) -> None:
         """Feed the tracker."""

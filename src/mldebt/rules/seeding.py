@@ -68,15 +68,23 @@ class SeedTracker:
     is_program: bool = False
     module_imports: list[cst.SimpleStatementLine] = field(default_factory=list)
     seed_statement: cst.SimpleStatementLine | None = None
+    # Several rules feed the same tracker the same node: count each node once.
+    _last_call: cst.Call | None = None
+    _last_qualname: str | None = None
+    _last_line: cst.SimpleStatementLine | None = None
 
     # ---- fed by the rule's visitor methods ---------------------------------------
 
     def visit_call(self, node: cst.Call) -> str | None:
         """Record the seeds ``node`` sets; return its qualified name (or None)."""
+        if node is self._last_call:
+            return self._last_qualname
+        self._last_call = node
         self.sequence += 1
         qualname = self.ctx.qualified_name(node.func)
         for family in self.families_seeded_by(node, qualname):
             self.seeds.append((family, self.sequence))
+        self._last_qualname = qualname
         return qualname
 
     def visit_if(self, node: cst.If) -> None:
@@ -86,8 +94,9 @@ class SeedTracker:
 
     def visit_line(self, node: cst.SimpleStatementLine) -> None:
         """Note module-level imports and the ``SEED = ...`` constant."""
-        if len(self.ctx.ancestors) != 2:  # only statements directly in the module
-            return
+        if node is self._last_line or len(self.ctx.ancestors) != 2:
+            return  # seen already, or not directly in the module
+        self._last_line = node
         for statement in node.body:
             if isinstance(statement, (cst.Import, cst.ImportFrom)):
                 self.module_imports.append(node)
