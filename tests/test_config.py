@@ -30,7 +30,7 @@ def codes(result: CliResult) -> list[tuple[str, str]]:
         ),
         (
             'select = ["MLD109"]',
-            "pyproject.toml: 'select': unknown rule selector 'MLD109' (did you mean 'MLD107'?)",
+            "pyproject.toml: 'select': unknown rule selector 'MLD109' (did you mean 'MLD108'?)",
         ),
         (
             'select = "MLD101"',

@@ -12,6 +12,10 @@ import pathspec
 from mldebt.engine.config import ConfigError, Settings, SettingsResolver
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# What mldebt lints: Python files and Jupyter notebooks.
+LINTED_SUFFIXES = (*PYTHON_SUFFIXES, ".ipynb")
+# Jupyter's autosaved copies of notebooks: never linted when walking folders.
+CHECKPOINTS = ".ipynb_checkpoints"
 
 
 @dataclass
@@ -141,9 +145,9 @@ def _walk(
                 elif ignore.ignores(path, is_dir):
                     continue
             if is_dir:
-                if not entry.is_symlink():
+                if not entry.is_symlink() and entry.name != CHECKPOINTS:
                     subfolders.append((path, ignore))
-            elif entry.name.endswith(PYTHON_SUFFIXES):
+            elif entry.name.endswith(LINTED_SUFFIXES):
                 found.append((path, local))
         pending.extend(reversed(subfolders))
 
@@ -162,7 +166,8 @@ def collect_files(
     resolver: SettingsResolver,
     warnings: list[str] | None = None,
 ) -> list[tuple[str, Settings]]:
-    """``(file, settings)`` for every Python file to lint under ``paths``.
+    """``(file, settings)`` for every Python file and notebook to lint under
+    ``paths``.
 
     Explicit files are linted unless ``exclude``/``extend-exclude`` match them
     (pre-commit passes every staged file by name). A path that does not exist is a
@@ -180,7 +185,7 @@ def collect_files(
         if settings.is_excluded(path):
             continue
         # pre-commit's `python` type includes scripts with a python shebang
-        if path.endswith(PYTHON_SUFFIXES) or _has_python_shebang(path):
+        if path.endswith(LINTED_SUFFIXES) or _has_python_shebang(path):
             found.append((path, settings))
         else:
             notes.append(f"{path}: skipped: not a Python file")

@@ -9,22 +9,31 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
 from mldebt.engine.discovery import repo_root
-from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
-from mldebt.engine.positions import code_for_node, compute_spans
+from mldebt.engine.findings import Finding, Location, TextEdit, TextFix, apply_edits
+from mldebt.engine.notebook import (
+    NOTEBOOK_SUFFIX,
+    CodeCell,
+    JoinedCells,
+    Notebook,
+    NotebookError,
+    NotebookView,
+    cells_diff,
+    parser_error_message,
+)
+from mldebt.engine.positions import NodeSpan, code_for_node, compute_spans
 from mldebt.engine.project import ProjectIndex
 from mldebt.engine.registry import rules_by_key
-from mldebt.engine.rule import Report, Rule
+from mldebt.engine.rule import NodeEdit, Report, Rule
 from mldebt.engine.source import (
     LineIndex,
     SourceDecodeError,
@@ -38,7 +47,8 @@ FixMode = Literal["none", "safe", "unsafe"]
 MAX_FIX_PASSES = 10
 # libcst generates code recursively; CPython has already bounded the nesting.
 _RECURSION_LIMIT = 20_000
-_SYNTAX_MESSAGE = re.compile(r"^(?:parser error: )?(?:error at \d+:\d+: )?")
+# What the fix loop works on: a file's text, or a notebook's joined cells.
+State = TypeVar("State")
 
 
 @dataclass
@@ -79,14 +89,12 @@ class Linter:
                 continue
             options = settings.rule_options.get(rule_class.code, {})
             self.rules.append(rule_class(options))
-        self.table = DispatchTable(rule_handlers(rule) for rule in self.rules)
-        self.triggers = tuple(
-            {
-                trigger.encode()
-                for rule in self.rules
-                for trigger in rule.trigger_words(settings.raw_data_dirs)
-            }
-        )
+        # Notebook-only rules are left out of a .py file's traversal and pre-filter.
+        self.file_rules = [rule for rule in self.rules if not rule.notebook_only]
+        self.table = DispatchTable(rule_handlers(rule) for rule in self.file_rules)
+        self.notebook_table = DispatchTable(rule_handlers(rule) for rule in self.rules)
+        self.triggers = _trigger_bytes(self.file_rules, settings.raw_data_dirs)
+        self.notebook_triggers = _trigger_bytes(self.rules, settings.raw_data_dirs)
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
         self._projects: dict[str, ProjectIndex] = {}
@@ -136,9 +144,11 @@ class Linter:
 
     # ---- linting text ----------------------------------------------------------
 
-    def could_fire(self, raw: bytes) -> bool:
-        """Whether any selected rule's trigger substring occurs in ``raw``."""
-        return any(trigger in raw for trigger in self.triggers)
+    def could_fire(self, raw: bytes, notebook: bool = False) -> bool:
+        """Whether any selected rule's trigger substring occurs in ``raw`` (for a
+        notebook: in its joined code cells)."""
+        triggers = self.notebook_triggers if notebook else self.triggers
+        return any(trigger in raw for trigger in triggers)
 
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
         """Findings for ``text`` (suppressions and per-file ignores applied) and
@@ -164,6 +174,19 @@ class Linter:
         except RecursionError:
             message = "file is nested too deeply for the parser"
             return self._syntax_finding(path, 1, 1, message), False
+        return self._lint_module(path, module, text), True
+
+    def _lint_module(
+        self,
+        path: str,
+        module: cst.Module,
+        text: str,
+        notebook: JoinedCells | None = None,
+    ) -> list[Finding]:
+        """Run the rules over a parsed module (a file, or a notebook's cells)."""
+        rules, table = self.file_rules, self.table
+        if notebook is not None:
+            rules, table = self.rules, self.notebook_table
         ctx = FileContext(
             path,
             module,
@@ -171,22 +194,23 @@ class Linter:
             self.settings.relative(path),
             lambda: self.project_index(path),
             self.settings.raw_data_dirs,
+            NotebookView(notebook) if notebook is not None else None,
         )
         if self.metadata_providers:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             ctx.resolved_metadata = wrapper.resolve_many(self.metadata_providers)
-        for rule in self.rules:
+        for rule in rules:
             rule.begin_file(ctx)
-        walk(module, ctx, self.table)
+        walk(module, ctx, table)
         reports: list[Report] = []
-        for rule in self.rules:
+        for rule in rules:
             rule.end_file()
             reports.extend(rule.reports)
             rule.reports = []
             rule._ctx = None
         if not reports:
-            return [], True
-        return self._to_findings(path, module, text, reports), True
+            return []
+        return self._to_findings(path, module, text, reports, notebook)
 
     def _python_syntax_error(self, path: str, text: str) -> list[Finding] | None:
         """MLD001 (or [] if it is ignored) when CPython cannot parse ``text``,
@@ -205,13 +229,13 @@ class Linter:
     ) -> list[Finding]:
         # CPython accepted the file but libcst does not (newer syntax than libcst
         # knows): report libcst's own message.
-        detail = _SYNTAX_MESSAGE.sub("", error.message.strip())
+        detail = parser_error_message(error)
         return self._syntax_finding(
             path, error.raw_line, error.raw_column + 1, f"SyntaxError: {detail}"
         )
 
     def _syntax_finding(
-        self, path: str, line: int, column: int, message: str
+        self, path: str, line: int, column: int, message: str, cell: int | None = None
     ) -> list[Finding]:
         if not self.report_syntax_errors or "MLD001" in self.settings.ignored_codes(
             path
@@ -228,11 +252,17 @@ class Linter:
                 "syntax-error",
                 "syntax",
                 message,
+                cell=cell,
             )
         ]
 
     def _to_findings(
-        self, path: str, module: cst.Module, text: str, reports: Sequence[Report]
+        self,
+        path: str,
+        module: cst.Module,
+        text: str,
+        reports: Sequence[Report],
+        notebook: JoinedCells | None = None,
     ) -> list[Finding]:
         wanted: list[cst.CSTNode] = []
         for report in reports:
@@ -259,29 +289,23 @@ class Linter:
                 continue
             fix = None
             if report.fix is not None:
-                edits = []
-                for edit in report.fix.edits:
-                    node_span = spans[id(edit.node)]
-                    content = edit.content
-                    if isinstance(content, cst.CSTNode):
-                        content = code_for_node(module, content, node_span.indent)
-                    start, end = node_span.start, node_span.end
-                    if edit.kind == "insert_before":
-                        end = start
-                    elif edit.kind == "insert_after":
-                        start = end
-                    edits.append(
-                        TextEdit(
-                            start,
-                            end,
-                            content,
-                            Location(*index.location(start)),
-                            Location(*index.location(end)),
-                        )
+                resolved = [
+                    _resolve_edit(module, spans, index, edit, notebook)
+                    for edit in report.fix.edits
+                ]
+                edits = [edit for edit in resolved if edit is not None]
+                # In a notebook, a fix that would change a magic line or two cells
+                # at once is not offered.
+                if len(edits) == len(resolved):
+                    fix = TextFix(
+                        report.fix.applicability, report.fix.message, tuple(edits)
                     )
-                fix = TextFix(
-                    report.fix.applicability, report.fix.message, tuple(edits)
+            cell = None
+            if notebook is not None:
+                cell, line, column, end_line, end_column = notebook.locate_range(
+                    line, column, end_line, end_column
                 )
+                first, last = notebook.locate(first, 1)[1], notebook.locate(last, 1)[1]
             findings.append(
                 Finding(
                     path,
@@ -295,6 +319,7 @@ class Linter:
                     report.message,
                     fix,
                     (first, last),
+                    cell,
                 )
             )
         findings.sort(key=lambda finding: finding.sort_key)
@@ -311,6 +336,29 @@ class Linter:
         result.parsed = parsed
         if mode == "none" or not parsed:
             return text, findings
+        return self._fix_until_stable(
+            path,
+            text,
+            findings,
+            mode,
+            result,
+            lambda new_text: self.lint_text(path, new_text),
+            _apply_if_parses,
+        )
+
+    def _fix_until_stable(
+        self,
+        path: str,
+        state: State,
+        findings: list[Finding],
+        mode: FixMode,
+        result: FileResult,
+        lint: Callable[[State], tuple[list[Finding], bool]],
+        apply: Callable[[State, Sequence[TextFix]], State | None],
+    ) -> tuple[State, list[Finding]]:
+        """Apply fixes to ``state`` (a text, or a notebook's cells) and lint it
+        again until no fix is left; ``apply`` returns None for a result that does
+        not parse."""
         applied_before: set[tuple[str, tuple[str, ...]]] = set()
         for _ in range(MAX_FIX_PASSES):
             # A fix proposed again after it was applied did not remove its finding:
@@ -324,36 +372,138 @@ class Linter:
             ]
             if not candidates:
                 break
-            new_text, applied = self._apply_parsable(path, text, candidates, result)
+            new_state, applied = self._apply_parsable(
+                path, state, candidates, result, apply
+            )
             if not applied:
                 break
             applied_before.update(_fix_key(f) for f in applied)
             result.fixed += len(applied)
-            text = new_text
-            findings, parsed = self.lint_text(path, text)
+            state = new_state
+            findings, parsed = lint(state)
             if not parsed:  # cannot happen: _apply_parsable checked it
                 break
-        return text, findings
+        return state, findings
 
     def _apply_parsable(
-        self, path: str, text: str, candidates: list[Finding], result: FileResult
-    ) -> tuple[str, list[Finding]]:
+        self,
+        path: str,
+        state: State,
+        candidates: list[Finding],
+        result: FileResult,
+        apply: Callable[[State, Sequence[TextFix]], State | None],
+    ) -> tuple[State, list[Finding]]:
         chosen = _non_overlapping(candidates)
-        new_text = _apply(text, [finding.fix for finding in chosen if finding.fix])
-        if _parses(new_text):
-            return new_text, chosen
+        new_state = apply(state, [finding.fix for finding in chosen if finding.fix])
+        if new_state is not None:
+            return new_state, chosen
         # One of them breaks the code: keep the ones that do not, one at a time.
         for finding in chosen:
             assert finding.fix is not None
-            attempt = _apply(text, [finding.fix])
-            if _parses(attempt):
+            attempt = apply(state, [finding.fix])
+            if attempt is not None:
                 # Later fixes' offsets are stale now; they are retried in the next pass.
                 return attempt, [finding]
             result.warnings.append(
-                f"{path}:{finding.line}:{finding.column}: fix for {finding.code} "
+                f"{path}:{finding.position}: fix for {finding.code} "
                 "would produce code that does not parse; not applied"
             )
-        return text, []
+        return state, []
+
+    # ---- notebooks ----------------------------------------------------------------
+
+    def check_notebook(
+        self,
+        path: str,
+        raw: bytes,
+        mode: FixMode = "none",
+        write: bool = False,
+        diff: bool = False,
+    ) -> FileResult:
+        """Lint (and optionally fix) a notebook from its bytes; never raises for
+        bad input. Fixes change only the sources of the cells they fix."""
+        result = FileResult(path)
+        try:
+            notebook = Notebook.load(raw)
+        except NotebookError as error:
+            result.findings = self._syntax_finding(
+                path, error.line, error.column, error.message
+            )
+            return result
+        if not notebook.python:
+            return result  # another kernel's language: nothing for mldebt
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+        try:
+            cells, findings = self._fix_cells(path, notebook, mode, result)
+        except RecursionError:
+            result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
+            return result
+        except Exception as error:  # a bug in a rule must not stop the run
+            result.errors.append(
+                f"{path}: internal error: {type(error).__name__}: {error} "
+                "(please report this at the mldebt issue tracker)"
+            )
+            return result
+        finally:
+            sys.setrecursionlimit(limit)
+        result.findings = findings
+        sources = {
+            cell.index: cell.source
+            for cell, old in zip(cells, notebook.code_cells)
+            if cell.source != old.source
+        }
+        if sources:
+            if diff:
+                result.diff = cells_diff(path, notebook.code_cells, cells)
+            if write:
+                try:
+                    write_atomically(path, notebook.render(sources))
+                except (OSError, NotebookError) as error:
+                    result.errors.append(f"{path}: cannot write the fixes: {error}")
+                    result.fixed = 0
+                    result.findings = self._fix_cells(
+                        path, notebook, "none", FileResult(path)
+                    )[1]
+        return result
+
+    def _fix_cells(
+        self, path: str, notebook: Notebook, mode: FixMode, result: FileResult
+    ) -> tuple[tuple[CodeCell, ...], list[Finding]]:
+        joined = JoinedCells.build(notebook.code_cells)
+        if not self.could_fire(joined.text.encode(), notebook=True):
+            # As for a .py file: no rule can fire, so only syntax errors are reported.
+            return notebook.code_cells, self._lint_cells(path, joined)[0]
+        joined = joined.parse()
+        findings, parsed = self._lint_cells(path, joined)
+        result.parsed = parsed
+        if mode == "none":
+            return notebook.code_cells, findings
+        joined, findings = self._fix_until_stable(
+            path,
+            joined,
+            findings,
+            mode,
+            result,
+            lambda state: self._lint_cells(path, state),
+            _apply_to_cells,
+        )
+        return joined.cells, findings
+
+    def _lint_cells(self, path: str, joined: JoinedCells) -> tuple[list[Finding], bool]:
+        """Findings for a notebook's cells: MLD001 for each cell that does not
+        parse, the rules' findings in the others."""
+        findings = [
+            finding
+            for error in joined.errors
+            for finding in self._syntax_finding(
+                path, error.line, error.column, error.message, error.cell
+            )
+        ]
+        if joined.module is not None:
+            findings.extend(self._lint_module(path, joined.module, joined.text, joined))
+            findings.sort(key=lambda finding: finding.sort_key)
+        return findings, True
 
     # ---- one file from disk ------------------------------------------------------
 
@@ -368,6 +518,8 @@ class Linter:
         except OSError as error:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
+        if path.endswith(NOTEBOOK_SUFFIX):
+            return self.check_notebook(path, raw, mode, write, diff)
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:
@@ -414,6 +566,46 @@ class Linter:
         return result
 
 
+def _resolve_edit(
+    module: cst.Module,
+    spans: Mapping[int, NodeSpan],
+    index: LineIndex,
+    edit: NodeEdit,
+    notebook: JoinedCells | None,
+) -> TextEdit | None:
+    """A rule's node edit as a text edit of the module (None: a notebook edit that
+    cannot be written back to one cell)."""
+    node_span = spans[id(edit.node)]
+    content = edit.content
+    if isinstance(content, cst.CSTNode):
+        content = code_for_node(module, content, node_span.indent)
+    start, end = node_span.start, node_span.end
+    if edit.kind == "insert_before":
+        end = start
+    elif edit.kind == "insert_after":
+        start = end
+    if notebook is None:
+        return TextEdit(
+            start,
+            end,
+            content,
+            Location(*index.location(start)),
+            Location(*index.location(end)),
+        )
+    in_cell = notebook.edit_cell(start, end, content, after=edit.kind == "insert_after")
+    if in_cell is None:
+        return None
+    cell, line, column, end_line, end_column = in_cell
+    return TextEdit(
+        start,
+        end,
+        content,
+        Location(line, column),
+        Location(end_line, end_column),
+        cell,
+    )
+
+
 def _fix_key(finding: Finding) -> tuple[str, tuple[str, ...]]:
     """What a fix does, independent of where the text has moved to since."""
     assert finding.fix is not None
@@ -437,17 +629,45 @@ def _non_overlapping(candidates: list[Finding]) -> list[Finding]:
 
 
 def _apply(text: str, fixes: Sequence[TextFix]) -> str:
-    edits = sorted(
-        {edit for fix in fixes for edit in fix.edits}, key=lambda e: (e.start, e.end)
+    # Identical edits are made once; insertions at one point keep their fixes' order.
+    unique = dict.fromkeys(edit for fix in fixes for edit in fix.edits)
+    return apply_edits(text, unique)
+
+
+def _apply_if_parses(text: str, fixes: Sequence[TextFix]) -> str | None:
+    new_text = _apply(text, fixes)
+    return new_text if _parses(new_text) else None
+
+
+def _apply_to_cells(
+    joined: JoinedCells, fixes: Sequence[TextFix]
+) -> JoinedCells | None:
+    """The notebook's cells with ``fixes`` made; None if a fixed cell would no
+    longer parse (or a fix cannot be written back to its cell)."""
+    cells = joined.with_edits(dict.fromkeys(e for fix in fixes for e in fix.edits))
+    if cells is None:
+        return None
+    fixed = joined.rebuilt(cells).parse()
+    changed = {
+        cell.index
+        for cell, old in zip(cells, joined.cells)
+        if cell.source != old.source
+    }
+    if any(error.cell in changed for error in fixed.errors):
+        return None
+    return fixed
+
+
+def _trigger_bytes(
+    rules: Sequence[Rule], raw_data_dirs: tuple[str, ...]
+) -> tuple[bytes, ...]:
+    return tuple(
+        {
+            trigger.encode()
+            for rule in rules
+            for trigger in rule.trigger_words(raw_data_dirs)
+        }
     )
-    pieces: list[str] = []
-    cursor = 0
-    for edit in edits:
-        pieces.append(text[cursor : edit.start])
-        pieces.append(edit.content)
-        cursor = edit.end
-    pieces.append(text[cursor:])
-    return "".join(pieces)
 
 
 def _parses(text: str) -> bool:

@@ -25,13 +25,14 @@ def _fixable(finding: Finding, mode: FixMode) -> bool:
 
 
 def render_text(findings: Sequence[Finding], unsafe_shown: bool) -> str:
-    """``path:line:col: CODE [*] message`` per finding (``[*]``: ``--fix`` can fix it)."""
+    """``path:line:col: CODE [*] message`` per finding (``[*]``: ``--fix`` can fix it);
+    in a notebook ``path:cell N:line:col: ...``, the line within the cell."""
     mode: FixMode = "unsafe" if unsafe_shown else "safe"
     lines = []
     for finding in findings:
         marker = " [*]" if _fixable(finding, mode) else ""
         lines.append(
-            f"{display_path(finding.path)}:{finding.line}:{finding.column}: "
+            f"{display_path(finding.path)}:{finding.position}: "
             f"{finding.code}{marker} {finding.message}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
@@ -62,16 +63,31 @@ def _escape_data(value: str) -> str:
 
 
 def render_github(findings: Sequence[Finding]) -> str:
-    """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
+    """GitHub Actions workflow commands: one ``::error`` annotation per finding.
+
+    A notebook's lines are lines of a cell, not of the file GitHub shows (its
+    JSON): the annotation goes on the file, and the cell and line are in its title
+    and message.
+    """
     lines = []
     for finding in findings:
         path = _escape_property(display_path(finding.path))
-        title = _escape_property(f"mldebt ({finding.code})")
+        if finding.cell is None:
+            title = _escape_property(f"mldebt ({finding.code})")
+            where = (
+                f"line={finding.line},col={finding.column},"
+                f"endLine={finding.end_line},endColumn={finding.end_column}"
+            )
+            message = f"{finding.code} {finding.message}"
+        else:
+            title = _escape_property(
+                f"mldebt ({finding.code}) cell {finding.cell}, line {finding.line}"
+            )
+            where = ""
+            message = f"{finding.position}: {finding.code} {finding.message}"
         lines.append(
-            f"::error title={title},file={path},line={finding.line},"
-            f"col={finding.column},endLine={finding.end_line},"
-            f"endColumn={finding.end_column}::"
-            f"{_escape_data(f'{finding.code} {finding.message}')}"
+            f"::error title={title},file={path}{',' if where else ''}{where}::"
+            f"{_escape_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -173,6 +173,9 @@ class Rule:
     uses_project: ClassVar[bool] = False
     # Set on rules the engine implements itself (MLD001): no visitor methods.
     engine_rule: ClassVar[bool] = False
+    # Set on rules that only make sense in a Jupyter notebook (``self.ctx.notebook``
+    # is set): they are left out of the traversal of ``.py`` files.
+    notebook_only: ClassVar[bool] = False
     # libcst metadata providers the rule reads with ``self.ctx.metadata(...)``. Rarely
     # needed (names, scopes and positions come from the engine) and costly: they are
     # resolved once per file, and only when a selected rule asks for them.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding
 from mldebt.engine.linter import FileResult, Linter
+from mldebt.engine.notebook import looks_like_notebook, notebook_from_script
 from mldebt.engine.registry import all_rules
 from mldebt.engine.rule import Invalid, Rule, Valid
 
@@ -55,6 +56,13 @@ def run_example(case: ExampleCase) -> tuple[list[Finding], str | None]:
     example = case.example
     linter = _linter(case.rule, example)
     source = example_source(example.code)
+    if looks_like_notebook(source):
+        # A notebook example: JSON, or code cells marked `# In[7]:` (the execution
+        # count) as nbconvert writes them. Positions are within the cell.
+        assert not (isinstance(example, Invalid) and example.fixed), case.id
+        if not source.lstrip().startswith("{"):
+            source = notebook_from_script(source)
+        return linter.check_notebook("example.ipynb", source.encode()).findings, None
     findings, _ = linter.lint_text("example.py", source)
     fixed = None
     if isinstance(example, Invalid) and example.fixed is not None:

@@ -18,6 +18,7 @@ from libcst.metadata import BaseMetadataProvider
 from mldebt.engine.names import Binding, NameTracker
 
 if TYPE_CHECKING:
+    from mldebt.engine.notebook import NotebookView
     from mldebt.engine.project import ProjectIndex
 
 Handler = Callable[[Any], Any]
@@ -161,14 +162,18 @@ class FileContext:
         relative_path: str = "",
         project_index: Callable[[], ProjectIndex | None] | None = None,
         raw_data_dirs: tuple[str, ...] = (),
+        notebook: NotebookView | None = None,
     ) -> None:
         """Set up the context for one parsed file.
 
         ``relative_path`` is the path relative to the config's folder, with ``/``
         separators (what globs in options are matched against); ``raw_data_dirs``
-        is the project's ``raw-data-dirs`` setting.
+        is the project's ``raw-data-dirs`` setting. ``notebook`` is set when the
+        module is a Jupyter notebook's code cells joined (``module``/``text`` are
+        then the joined cells, IPython syntax masked).
         """
         self.raw_data_dirs = raw_data_dirs
+        self.notebook = notebook
         # Per-file state several rules derive alike, computed once (keyed by what
         # it depends on); see SeedAwareRule.
         self.shared: dict[object, object] = {}

@@ -150,12 +150,13 @@ class SeedAwareRule(Rule):
 
     def is_program(self, module_level_draws: bool) -> bool:
         """Whether the file is judged on its own seeding: it has a ``__main__``
-        block, draws at module level, matches ``entrypoints``, or the
-        ``check-library-modules`` option says to judge every module alone."""
+        block, draws at module level, is a notebook, matches ``entrypoints``, or
+        the ``check-library-modules`` option says to judge every module alone."""
         names = {option.name for option in self.options}
         return (
             self.seeds.is_program
             or module_level_draws
+            or self.ctx.notebook is not None
             or (
                 "check-library-modules" in names
                 and self.option("check-library-modules")
