@@ -46,7 +46,7 @@ def refit_on_all(model, df: pd.DataFrame):
 def predict_mlp(model: torch.nn.Module, X: np.ndarray) -> np.ndarray:
     """Return churn probabilities from the MLP, batch by batch."""
     ds = TensorDataset(torch.tensor(X, dtype=torch.float32))
-    loader = DataLoader(ds, batch_size=64)
+    loader = DataLoader(ds, batch_size=CONFIG.batch_size)
     model.eval()
     with torch.no_grad():
         probs = [torch.sigmoid(model(xb)) for (xb,) in loader]

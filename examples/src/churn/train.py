@@ -29,6 +29,7 @@ def train_forest(df: pd.DataFrame) -> RandomForestClassifier:
     # debt: unseeded randomness (train_test_split without random_state)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
     # debt: unseeded randomness (RandomForestClassifier without random_state)
+    # debt: hardcoded configuration (n_estimators inline, CONFIG.n_estimators unused)
     model = RandomForestClassifier(n_estimators=200)
     model.fit(X_train, y_train)
     print(f"forest accuracy: {model.score(X_test, y_test):.3f}")

@@ -56,11 +56,24 @@ DEFAULT_EXCLUDE = (
 # named raw at any depth.
 DEFAULT_RAW_DATA_DIRS = ("data/raw", "raw")
 
+# Tests are full of literal paths, hosts, fake secrets and hyperparameters on
+# purpose: the hardcoded-config family is off for them unless a project says
+# otherwise (``per-file-ignores`` replaces this table, ``extend-per-file-ignores``
+# adds to it).
+DEFAULT_PER_FILE_IGNORES: dict[str, list[str]] = {
+    "tests/": ["hardcoded-config"],
+    "test/": ["hardcoded-config"],
+    "test_*.py": ["hardcoded-config"],
+    "*_test.py": ["hardcoded-config"],
+    "conftest.py": ["hardcoded-config"],
+}
+
 _KEYS = {
     "select": "a list of rule codes, prefixes, names or categories",
     "extend-select": "a list of rule codes, prefixes, names or categories",
     "ignore": "a list of rule codes, prefixes, names or categories",
     "per-file-ignores": "a table of glob -> list of rule selectors",
+    "extend-per-file-ignores": "a table of glob -> list of rule selectors",
     "exclude": "a list of glob patterns",
     "extend-exclude": "a list of glob patterns",
     "respect-gitignore": "a boolean",
@@ -278,16 +291,10 @@ def settings_from_table(
             raise ConfigError(
                 f"{where}: [tool.mldebt] unknown key '{key}'{_did_you_mean(key, _KEYS)}"
             )
-    per_file: list[tuple[str, frozenset[str]]] = []
-    raw_per_file = table.get("per-file-ignores", {})
-    if not isinstance(raw_per_file, dict):
-        raise ConfigError(
-            f"{where}: 'per-file-ignores' must be {_KEYS['per-file-ignores']}"
-        )
-    for pattern, selectors in raw_per_file.items():
-        key = f'per-file-ignores."{pattern}"'
-        codes = _resolve_all(_expect_list(selectors, key, where), f"{where}: '{key}'")
-        per_file.append((pattern, frozenset(codes)))
+    per_file = [
+        *_per_file_ignores(table, "per-file-ignores", where),
+        *_per_file_ignores(table, "extend-per-file-ignores", where),
+    ]
     respect = table.get("respect-gitignore", True)
     if not isinstance(respect, bool):
         raise ConfigError(f"{where}: 'respect-gitignore' must be a boolean")
@@ -313,6 +320,23 @@ def settings_from_table(
         cache=cli.cache,
         raw_data_dirs=raw_data_dirs,
     )
+
+
+def _per_file_ignores(
+    table: Mapping[str, Any], key: str, where: str
+) -> list[tuple[str, frozenset[str]]]:
+    """One per-file-ignores table as (glob, codes) pairs; ``per-file-ignores``
+    defaults to ``DEFAULT_PER_FILE_IGNORES``."""
+    default = DEFAULT_PER_FILE_IGNORES if key == "per-file-ignores" else {}
+    raw = table.get(key, default)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: '{key}' must be {_KEYS[key]}")
+    pairs = []
+    for pattern, selectors in raw.items():
+        name = f'{key}."{pattern}"'
+        codes = _resolve_all(_expect_list(selectors, name, where), f"{where}: '{name}'")
+        pairs.append((pattern, frozenset(codes)))
+    return pairs
 
 
 def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
