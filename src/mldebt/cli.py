@@ -1,4 +1,4 @@
-"""The ``mldebt`` command: ``check``, ``fix``, ``rules`` and ``rule``.
+"""The ``mldebt`` command: ``check``, ``fix``, ``rules``, ``rule`` and ``init``.
 
 Exit codes, for ``check`` and ``--fix`` alike: 0 no findings left, 1 findings left,
 2 usage, configuration or internal error.
@@ -108,6 +108,30 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", nargs="?", help="a rule code or name, e.g. MLD101")
     rule.add_argument("--all", action="store_true", help="print every rule's docs")
+    init = commands.add_parser(
+        "init",
+        help="set a project up: .pre-commit-config.yaml and [tool.*] sections "
+        "that agree with each other",
+    )
+    init.add_argument(
+        "path", nargs="?", default=".", help="the project folder (default: .)"
+    )
+    init.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the changes as a unified diff and write nothing",
+    )
+    init.add_argument(
+        "--merge",
+        action="store_true",
+        help="add the missing hooks to an existing .pre-commit-config.yaml",
+    )
+    init.add_argument(
+        "--repo", metavar="URL", help="the hook repository (default: mldebt's)"
+    )
+    init.add_argument(
+        "--rev", help=f"the rev to pin (default: v{__version__}, this version)"
+    )
     return parser
 
 
@@ -289,6 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_check(args)
         if args.command == "rules":
             return _run_rules(args)
+        if args.command == "init":
+            from mldebt.init import run_init
+
+            return run_init(args)
         return _run_rule(args)
     except ConfigError as error:
         return _error(str(error))
