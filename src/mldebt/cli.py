@@ -80,7 +80,8 @@ def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> 
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="do not read or write .mldebt_cache/ (the project index cache)",
+        help="do not read or write .mldebt_cache/ (cached results and the "
+        "project index)",
     )
     parser.add_argument(
         "-j",
@@ -108,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", nargs="?", help="a rule code or name, e.g. MLD101")
     rule.add_argument("--all", action="store_true", help="print every rule's docs")
+    clean = commands.add_parser(
+        "clean", help="delete the .mldebt_cache/ folders of the current project"
+    )
+    clean.add_argument(
+        "paths", nargs="*", default=["."], help="project folders (default: .)"
+    )
     init = commands.add_parser(
         "init",
         help="set a project up: .pre-commit-config.yaml and [tool.*] sections "
@@ -170,8 +177,15 @@ def _run_check(args: argparse.Namespace) -> int:
     files = collect_files(args.paths, resolver, notes)
     for note in notes:
         print(f"mldebt: warning: {note}", file=sys.stderr)
+    # A progress line only for a person at a terminal: not under pre-commit (which
+    # sets PRE_COMMIT), not when stderr is a pipe or a file.
+    interactive = sys.stderr.isatty() and not os.environ.get("PRE_COMMIT")
     options = RunOptions(
-        fix_mode=mode, write=fix and not args.diff, diff=args.diff, jobs=args.jobs
+        fix_mode=mode,
+        write=fix and not args.diff,
+        diff=args.diff,
+        jobs=args.jobs,
+        progress=sys.stderr if interactive else None,
     )
     results = run(files, options)
 
@@ -287,6 +301,21 @@ def _run_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _run_clean(args: argparse.Namespace) -> int:
+    from mldebt.engine.cache import clean
+    from mldebt.engine.config import CliOverrides, SettingsResolver
+
+    resolver = SettingsResolver(CliOverrides())
+    folders: list[str] = []
+    for path in args.paths:
+        if not os.path.isdir(path):
+            return _error(f"{path}: not a folder")
+        folders += [path, resolver.for_directory(os.path.abspath(path)).root]
+    for removed in clean(folders):
+        print(f"Removed {removed}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mldebt`` console script; returns the exit code."""
     from mldebt.engine.config import ConfigError
@@ -317,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from mldebt.init import run_init
 
             return run_init(args)
+        if args.command == "clean":
+            return _run_clean(args)
         return _run_rule(args)
     except ConfigError as error:
         return _error(str(error))

@@ -347,6 +347,10 @@ def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{shown}: invalid TOML: not UTF-8 ({error.reason})"
+        ) from None
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read: {error.strerror}") from None
     tool = document.get("tool")

@@ -62,6 +62,9 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     parsed: bool = False
+    # Whether a rule asked the project index about other files (the result then
+    # depends on them, not only on this file's bytes).
+    used_project: bool = False
 
 
 class Linter:
@@ -98,6 +101,7 @@ class Linter:
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
         self._projects: dict[str, ProjectIndex] = {}
+        self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
 
@@ -130,6 +134,10 @@ class Linter:
             index = ProjectIndex.build(root, self.settings.cache)
             self._projects[root] = index
         return index
+
+    def _consult_project(self, path: str) -> ProjectIndex | None:
+        self.consulted_project = True
+        return self.project_index(path)
 
     def prepare(self, paths: Iterable[str]) -> None:
         """Do the per-process work now (before worker processes fork): index the
@@ -192,7 +200,7 @@ class Linter:
             module,
             text,
             self.settings.relative(path),
-            lambda: self.project_index(path),
+            lambda: self._consult_project(path),
             self.settings.raw_data_dirs,
             NotebookView(notebook) if notebook is not None else None,
         )
@@ -511,6 +519,14 @@ class Linter:
         self, path: str, mode: FixMode, write: bool, diff: bool
     ) -> FileResult:
         """Lint (and optionally fix) the file at ``path``; never raises for bad input."""
+        self.consulted_project = False
+        result = self._check_file(path, mode, write, diff)
+        result.used_project = self.consulted_project
+        return result
+
+    def _check_file(
+        self, path: str, mode: FixMode, write: bool, diff: bool
+    ) -> FileResult:
         result = FileResult(path)
         try:
             with open(path, "rb") as handle:

@@ -10,16 +10,17 @@ on-disk cache keyed by file size and modification time skips unchanged files.
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mldebt import __version__
+from mldebt.engine.cache import CACHE_FOLDER, read_cache_file, write_cache_file
 from mldebt.engine.discovery import git_visible_files
 
-CACHE_FOLDER = ".mldebt_cache"
+_CACHE_NAME = "project-index.json"
 MAX_WALKED_FILES = 50_000
 _SKIPPED_FOLDERS = frozenset(
     {
@@ -148,6 +149,7 @@ class ProjectIndex:
     modules: dict[str, ModuleInfo] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict)
     _importers: dict[str, set[str]] = field(default_factory=dict)
+    _digest: str | None = None
 
     @classmethod
     def build(cls, root: str, use_cache: bool = True) -> ProjectIndex:
@@ -239,13 +241,17 @@ class ProjectIndex:
 
     # ---- cache ------------------------------------------------------------------
 
-    def _cache_path(self) -> str:
-        return os.path.join(self.root, CACHE_FOLDER, "project-index.json")
+    def digest(self) -> str:
+        """A digest of what the index knows: cached results that asked it are
+        valid only while it is unchanged."""
+        if self._digest is None:
+            text = repr(sorted(self.modules.items()))
+            self._digest = hashlib.sha256(text.encode()).hexdigest()[:20]
+        return self._digest
 
     def _read_cache(self) -> dict[str, tuple[int, int, ModuleInfo]]:
         try:
-            with open(self._cache_path(), encoding="utf-8") as handle:
-                data = json.load(handle)
+            data = read_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME)
             if data.get("version") != __version__:
                 return {}
             return {
@@ -266,7 +272,6 @@ class ProjectIndex:
             return {}
 
     def _write_cache(self, entries: dict[str, tuple[int, int, ModuleInfo]]) -> None:
-        folder = os.path.dirname(self._cache_path())
         data = {
             "version": __version__,
             "files": {
@@ -281,18 +286,7 @@ class ProjectIndex:
                 for relative, (mtime, size, info) in entries.items()
             },
         }
-        try:
-            os.makedirs(folder, exist_ok=True)
-            ignore = os.path.join(folder, ".gitignore")
-            if not os.path.exists(ignore):
-                with open(ignore, "w", encoding="utf-8") as handle:
-                    handle.write("# created by mldebt\n*\n")
-            temp = self._cache_path() + f".{os.getpid()}.tmp"
-            with open(temp, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(temp, self._cache_path())
-        except OSError:
-            pass  # a read-only checkout: no cache, same results
+        write_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME, data)
 
 
 def importing_programs(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TextIO
 
+from mldebt.engine.cache import ResultCache, content_digest
 from mldebt.engine.config import Settings
 from mldebt.engine.linter import FileResult, FixMode, Linter
 
@@ -24,6 +27,8 @@ class RunOptions:
     write: bool = False
     diff: bool = False
     jobs: int = 0  # 0: one per CPU
+    # A progress line on this stream (a terminal) when the run takes a while.
+    progress: TextIO | None = None
 
 
 class _LinterCache:
@@ -66,21 +71,104 @@ def _job_count(requested: int, files: int) -> int:
     return max(1, min(jobs, (files + CHUNK_SIZE - 1) // CHUNK_SIZE))
 
 
+class Progress:
+    """``[mldebt] 120/1790 files`` on a terminal, redrawn at most 10 times a
+    second, shown only once the run has taken half a second; erased at the end."""
+
+    def __init__(self, stream: TextIO | None, total: int) -> None:
+        """Report on ``stream`` (None: stay silent) out of ``total`` files."""
+        self.stream, self.total, self.done = stream, total, 0
+        self.start = self.last = time.monotonic()
+        self.shown = False
+
+    def advance(self, count: int = 1) -> None:
+        """``count`` more files are done."""
+        self.done += count
+        now = time.monotonic()
+        if self.stream is None or now - self.start < 0.5 or now - self.last < 0.1:
+            return
+        self.last, self.shown = now, True
+        self.stream.write(f"\r[mldebt] {self.done}/{self.total} files")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """Erase the line."""
+        if self.stream is not None and self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[FileResult]:
-    """Lint every file and return the results in the order of ``files``."""
+    """Lint every file and return the results in the order of ``files``.
+
+    With caching on (no fixes, no diff, the settings' ``cache``), files whose
+    bytes, settings and project index are unchanged since the last run are not
+    linted again."""
+    use_cache = options.fix_mode == "none" and not options.diff
+    linters = _LinterCache()
+    caches: dict[int, ResultCache] = {}
+    results: dict[int, FileResult] = {}
+    digests: dict[int, str] = {}
+    pending: list[tuple[int, str, Settings]] = []
+    for position, (path, settings) in enumerate(files):
+        cache = _result_cache(caches, settings) if use_cache else None
+        digest = content_digest(path) if cache is not None else None
+        if cache is not None and digest is not None:
+            digests[position] = digest
+            index_digest = None
+            if cache.needs_index(path):
+                index = linters.get(settings).project_index(path)
+                index_digest = index.digest() if index is not None else "none"
+            findings = cache.lookup(path, digest, index_digest)
+            if findings is not None:
+                results[position] = FileResult(path, findings, parsed=True)
+                continue
+        pending.append((position, path, settings))
+    progress = Progress(options.progress, len(pending))
+    try:
+        fresh = _lint(pending, options, linters, progress)
+        for (position, path, settings), result in zip(pending, fresh):
+            results[position] = result
+            digest = digests.get(position)
+            if digest is None or result.errors or result.warnings:
+                continue
+            index_digest = None
+            if result.used_project:
+                index = linters.get(settings).project_index(path)
+                index_digest = index.digest() if index is not None else "none"
+            caches[id(settings)].store(path, digest, result.findings, index_digest)
+    finally:
+        progress.finish()
+        for cache in caches.values():
+            cache.save()
+    return [results[position] for position in range(len(files))]
+
+
+def _result_cache(
+    caches: dict[int, ResultCache], settings: Settings
+) -> ResultCache | None:
+    if not settings.cache:
+        return None
+    cache = caches.get(id(settings))
+    if cache is None:
+        cache = caches[id(settings)] = ResultCache(settings)
+    return cache
+
+
+def _lint(
+    files: Sequence[tuple[int, str, Settings]],
+    options: RunOptions,
+    warm: _LinterCache,
+    progress: Progress,
+) -> list[FileResult]:
+    """Lint ``files`` (in-process when few, else in a fork pool)."""
     jobs = _job_count(options.jobs, len(files))
     if jobs == 1 or len(files) < PARALLEL_MIN_FILES:
-        cache = _LinterCache()
-        return [
-            cache.get(settings).check_file(
-                path, options.fix_mode, options.write, options.diff
-            )
-            for path, settings in files
-        ]
+        return list(_in_process(files, options, warm, progress))
     distinct: list[Settings] = []
     indexes: dict[int, int] = {}
     tasks: list[tuple[str, int]] = []
-    for path, settings in files:
+    for _, path, settings in files:
         if id(settings) not in indexes:
             indexes[id(settings)] = len(distinct)
             distinct.append(settings)
@@ -91,9 +179,8 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # Build the linters before forking so every worker inherits them ready to use.
-    warm = _LinterCache()
     for settings in distinct:
-        warm.get(settings).prepare(path for path, own in files if own is settings)
+        warm.get(settings).prepare(path for _, path, own in files if own is settings)
     global _WORKER
     _WORKER = (distinct, options, warm)
     results: list[FileResult] = []
@@ -111,4 +198,18 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     with pool:
         for chunk_results in pool.map(_run_chunk, chunks):
             results.extend(chunk_results)
+            progress.advance(len(chunk_results))
     return results
+
+
+def _in_process(
+    files: Iterable[tuple[int, str, Settings]],
+    options: RunOptions,
+    linters: _LinterCache,
+    progress: Progress,
+) -> Iterator[FileResult]:
+    for _, path, settings in files:
+        yield linters.get(settings).check_file(
+            path, options.fix_mode, options.write, options.diff
+        )
+        progress.advance()

@@ -1,0 +1,203 @@
+"""The on-disk result cache: findings of files that did not change since last run.
+
+An entry is keyed by the file's path (relative to the config's folder) and the
+SHA-256 of its bytes; the cache file itself is keyed by everything else a result
+depends on: mldebt's version, the Python and libcst versions (syntax errors come
+from the parser), and the resolved settings. A file whose lint asked the project
+index about other files (the randomness rules do for library modules) also records
+the index's digest, so a seed added elsewhere invalidates it. Only clean results
+are cached (no fix applied, no error or warning).
+
+Everything lives in ``.mldebt_cache/`` beside the config, which carries its own
+``.gitignore``; ``--no-cache`` neither reads nor writes it, ``mldebt clean``
+deletes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+from dataclasses import asdict
+from typing import Any
+
+import libcst
+
+from mldebt import __version__
+from mldebt.engine.config import Settings
+from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
+
+CACHE_FOLDER = ".mldebt_cache"
+_FORMAT = 1
+
+
+def write_cache_file(folder: str, name: str, data: object) -> None:
+    """Write ``data`` as JSON to ``folder/name`` atomically, creating the folder
+    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache."""
+    path = os.path.join(folder, name)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        ignore = os.path.join(folder, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as handle:
+                handle.write("# created by mldebt\n*\n")
+        temp = f"{path}.{os.getpid()}.tmp"
+        with open(temp, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"))
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def read_cache_file(folder: str, name: str) -> Any:
+    """The JSON in ``folder/name``, or None when it is missing or unreadable."""
+    try:
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _code_stamp() -> str:
+    """The size and mtime of mldebt's own modules: a development checkout changes
+    its rules without changing its version."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stamps = []
+    for folder, _, files in os.walk(package):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(sorted(stamps)).encode()).hexdigest()
+
+
+def settings_key(settings: Settings) -> str:
+    """A digest of everything besides a file's bytes that its findings depend on."""
+    parts = {
+        "mldebt": __version__,
+        "code": _code_stamp(),
+        "python": platform.python_version(),
+        "libcst": getattr(libcst, "__version__", ""),
+        "root": os.path.abspath(settings.root),
+        "selected": list(settings.selected),
+        "options": {
+            code: sorted((key, repr(value)) for key, value in options.items())
+            for code, options in sorted(settings.rule_options.items())
+        },
+        "per_file_ignores": [
+            [glob, sorted(codes)] for glob, codes in settings.per_file_ignores
+        ],
+        "raw_data_dirs": list(settings.raw_data_dirs),
+    }
+    encoded = json.dumps(parts, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:20]
+
+
+def _finding_data(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    del data["path"]  # the path as given on this run's command line is used
+    return data
+
+
+def _finding_from(data: dict[str, Any], path: str) -> Finding:
+    fix = data.pop("fix")
+    if fix is not None:
+        edits = tuple(
+            TextEdit(
+                edit["start"],
+                edit["end"],
+                edit["content"],
+                Location(**edit["location"]),
+                Location(**edit["end_location"]),
+                edit["cell"],
+            )
+            for edit in fix["edits"]
+        )
+        fix = TextFix(fix["applicability"], fix["message"], edits)
+    data["suppression_lines"] = tuple(data["suppression_lines"])
+    return Finding(path=path, fix=fix, **data)
+
+
+class ResultCache:
+    """The cached results for the files under one ``Settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        """Read the cache for ``settings`` (empty when there is none)."""
+        self.folder = os.path.join(settings.root, CACHE_FOLDER)
+        self.name = f"results-{settings_key(settings)}.json"
+        self.root = settings.root
+        data = read_cache_file(self.folder, self.name)
+        valid = isinstance(data, dict) and data.get("format") == _FORMAT
+        self._entries: dict[str, dict[str, Any]] = data["files"] if valid else {}
+        self._changed = False
+
+    def key(self, path: str) -> str:
+        """The entry name of ``path``: relative to the config's folder."""
+        return os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+
+    def lookup(
+        self, path: str, digest: str, index_digest: str | None
+    ) -> list[Finding] | None:
+        """The cached findings of ``path`` with content ``digest``, or None.
+
+        ``index_digest`` is the current project index's digest, asked for only when
+        the entry depends on it (pass None when there is no index)."""
+        entry = self._entries.get(self.key(path))
+        if entry is None or entry.get("sha") != digest:
+            return None
+        if entry.get("index") is not None and entry["index"] != index_digest:
+            return None
+        try:
+            return [_finding_from(dict(item), path) for item in entry["findings"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def needs_index(self, path: str) -> bool:
+        """Whether the entry for ``path`` depends on the project index."""
+        entry = self._entries.get(self.key(path))
+        return entry is not None and entry.get("index") is not None
+
+    def store(
+        self,
+        path: str,
+        digest: str,
+        findings: list[Finding],
+        index_digest: str | None,
+    ) -> None:
+        """Remember the findings of ``path`` (content ``digest``)."""
+        self._entries[self.key(path)] = {
+            "sha": digest,
+            "index": index_digest,
+            "findings": [_finding_data(finding) for finding in findings],
+        }
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the cache back if anything changed."""
+        if self._changed:
+            write_cache_file(
+                self.folder, self.name, {"format": _FORMAT, "files": self._entries}
+            )
+            self._changed = False
+
+
+def content_digest(path: str) -> str | None:
+    """SHA-256 of the file's bytes, or None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def clean(folders: list[str]) -> list[str]:
+    """Delete the ``.mldebt_cache`` folders directly in ``folders``; return them."""
+    removed = []
+    for folder in dict.fromkeys(os.path.abspath(f) for f in folders):
+        target = os.path.join(folder, CACHE_FOLDER)
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target, ignore_errors=True)
+            removed.append(target)
+    return removed
