@@ -56,16 +56,14 @@ DEFAULT_EXCLUDE = (
 # named raw at any depth.
 DEFAULT_RAW_DATA_DIRS = ("data/raw", "raw")
 
-# Tests are full of literal paths, hosts, fake secrets and hyperparameters on
-# purpose: the hardcoded-config family is off for them unless a project says
-# otherwise (``per-file-ignores`` replaces this table, ``extend-per-file-ignores``
-# adds to it).
+# Tests are full of literal paths, hosts, fake secrets, hyperparameters and
+# positional column picks on purpose: those two families are off for them unless a
+# project says otherwise (``per-file-ignores`` replaces this table,
+# ``extend-per-file-ignores`` adds to it).
+_TEST_IGNORES = ["hardcoded-config", "implicit-features"]
 DEFAULT_PER_FILE_IGNORES: dict[str, list[str]] = {
-    "tests/": ["hardcoded-config"],
-    "test/": ["hardcoded-config"],
-    "test_*.py": ["hardcoded-config"],
-    "*_test.py": ["hardcoded-config"],
-    "conftest.py": ["hardcoded-config"],
+    glob: _TEST_IGNORES
+    for glob in ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
 }
 
 _KEYS = {
