@@ -143,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _error(message: str) -> int:
-    print(f"mldebt: error: {message}", file=sys.stderr)
+    # One line, whatever a config key or path holds: control characters escaped.
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+    print(f"mldebt: error: {shown}", file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -297,14 +297,14 @@ def settings_from_table(
     if not isinstance(respect, bool):
         raise ConfigError(f"{where}: 'respect-gitignore' must be a boolean")
     exclude = tuple(
-        _expect_list(table.get("exclude", list(DEFAULT_EXCLUDE)), "exclude", where)
+        _expect_globs(table.get("exclude", list(DEFAULT_EXCLUDE)), "exclude", where)
     )
     extend = tuple(
-        _expect_list(table.get("extend-exclude", []), "extend-exclude", where)
+        _expect_globs(table.get("extend-exclude", []), "extend-exclude", where)
     )
     raw_default = list(DEFAULT_RAW_DATA_DIRS)
     raw_data_dirs = tuple(
-        _expect_list(table.get("raw-data-dirs", raw_default), "raw-data-dirs", where)
+        _expect_globs(table.get("raw-data-dirs", raw_default), "raw-data-dirs", where)
     )
     return Settings(
         root=root,
@@ -320,6 +320,19 @@ def settings_from_table(
     )
 
 
+def _expect_globs(value: object, key: str, where: str) -> list[str]:
+    """A list of ``.gitignore``-style globs, each one checked to compile."""
+    globs = _expect_list(value, key, where)
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except Exception as error:  # pathspec raises several kinds for bad globs
+            raise ConfigError(
+                f"{where}: '{key}': invalid glob {glob!r}: {error}"
+            ) from None
+    return globs
+
+
 def _per_file_ignores(
     table: Mapping[str, Any], key: str, where: str
 ) -> list[tuple[str, frozenset[str]]]:
@@ -332,6 +345,7 @@ def _per_file_ignores(
     pairs = []
     for pattern, selectors in raw.items():
         name = f'{key}."{pattern}"'
+        _expect_globs([pattern], key, where)
         codes = _resolve_all(_expect_list(selectors, name, where), f"{where}: '{name}'")
         pairs.append((pattern, frozenset(codes)))
     return pairs

@@ -131,9 +131,13 @@ def _walk(
         subfolders: list[tuple[str, _GitIgnore]] = []
         for entry in entries:
             path = entry.path
-            is_dir = entry.is_dir()
-            if not is_dir and not entry.is_file():
-                continue  # a dangling symlink, a socket, ...
+            try:
+                is_dir = entry.is_dir()
+                if not is_dir and not entry.is_file():
+                    continue  # a dangling symlink, a socket, ...
+            except OSError as error:  # a symlink loop
+                warnings.append(f"{path}: skipped: {error.strerror}")
+                continue
             local = resolver.for_directory(os.path.abspath(path if is_dir else current))
             if local.is_excluded(path, is_dir=is_dir):
                 continue
@@ -177,7 +181,13 @@ def collect_files(
     found: list[tuple[str, Settings]] = []
     for path in paths:
         if not os.path.exists(path):
-            raise ConfigError(f"{path}: no such file or directory")
+            if not os.path.lexists(path):
+                raise ConfigError(f"{path}: no such file or directory")
+            try:  # a symlink that leads nowhere, or to itself
+                os.stat(path)
+            except OSError as error:
+                notes.append(f"{path}: skipped: {error.strerror}")
+            continue
         if os.path.isdir(path):
             _walk(path, resolver, found, notes)
             continue

@@ -62,7 +62,7 @@ def with_keyword_argument(call: cst.Call, keyword: str, value: str) -> cst.Call:
     last = args[-1]
     if isinstance(last.comma, cst.Comma):  # a trailing comma: keep it at the end
         separator = (
-            args[-2].comma
+            _without_comments(args[-2].comma)
             if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma)
             else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         )
@@ -73,3 +73,12 @@ def with_keyword_argument(call: cst.Call, keyword: str, value: str) -> cst.Call:
             comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         )
     return call.with_changes(args=[*args, new_arg])
+
+
+def _without_comments(comma: cst.Comma) -> cst.Comma:
+    """The same line break and indentation as ``comma``, without the comment (or
+    blank lines) that followed it: copying a separator must not copy a comment."""
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+    return comma.with_changes(whitespace_after=after)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import ast
 import difflib
 import os
+import stat
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -29,6 +31,7 @@ from mldebt.engine.notebook import (
     NotebookView,
     cells_diff,
     parser_error_message,
+    parser_error_position,
 )
 from mldebt.engine.positions import NodeSpan, code_for_node, compute_spans
 from mldebt.engine.project import ProjectIndex
@@ -161,6 +164,7 @@ class Linter:
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
         """Findings for ``text`` (suppressions and per-file ignores applied) and
         whether it parsed."""
+        text = _without_leading_form_feeds(text)
         # CPython's parser first (several times faster than libcst): it names the
         # line and cause of a syntax error exactly, and it rejects the pathological
         # nesting that can crash libcst's native parser.
@@ -224,7 +228,11 @@ class Linter:
         """MLD001 (or [] if it is ignored) when CPython cannot parse ``text``,
         None when it can."""
         try:
-            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            with warnings.catch_warnings():
+                # "invalid escape sequence" and friends are warnings, not errors:
+                # neither print them nor report them
+                warnings.simplefilter("ignore")
+                compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
         except SyntaxError as error:
             line, column = max(1, error.lineno or 1), max(1, error.offset or 1)
             return self._syntax_finding(path, line, column, f"SyntaxError: {error.msg}")
@@ -238,9 +246,8 @@ class Linter:
         # CPython accepted the file but libcst does not (newer syntax than libcst
         # knows): report libcst's own message.
         detail = parser_error_message(error)
-        return self._syntax_finding(
-            path, error.raw_line, error.raw_column + 1, f"SyntaxError: {detail}"
-        )
+        line, column = parser_error_position(error, text)
+        return self._syntax_finding(path, line, column, f"SyntaxError: {detail}")
 
     def _syntax_finding(
         self, path: str, line: int, column: int, message: str, cell: int | None = None
@@ -340,6 +347,7 @@ class Linter:
     ) -> tuple[str, list[Finding]]:
         """Apply fixes allowed by ``mode`` until none is left (bounded); return the
         new text and the findings that remain in it."""
+        text = _without_leading_form_feeds(text)
         findings, parsed = self.lint_text(path, text)
         result.parsed = parsed
         if mode == "none" or not parsed:
@@ -529,6 +537,10 @@ class Linter:
     ) -> FileResult:
         result = FileResult(path)
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                # a FIFO or a device named like a Python file: reading would block
+                result.warnings.append(f"{path}: skipped: not a regular file")
+                return result
             with open(path, "rb") as handle:
                 raw = handle.read()
         except OSError as error:
@@ -620,6 +632,12 @@ def _resolve_edit(
         Location(end_line, end_column),
         cell,
     )
+
+
+def _without_leading_form_feeds(text: str) -> str:
+    """libcst drops form feeds that start a file, which would put its offsets one
+    off: lint (and fix) the text it keeps. They mean nothing there."""
+    return text.lstrip("\f") if text.startswith("\f") else text
 
 
 def _fix_key(finding: Finding) -> tuple[str, tuple[str, ...]]:

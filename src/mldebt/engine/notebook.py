@@ -79,6 +79,25 @@ def parser_error_message(error: cst.ParserSyntaxError) -> str:
     return _PARSER_MESSAGE.sub("", error.message.strip())
 
 
+_PARSER_POSITION = re.compile(r"error at (\d+):(\d+):")
+
+
+def parser_error_position(error: cst.ParserSyntaxError, text: str) -> tuple[int, int]:
+    """Where libcst's syntax error is, as a 1-based (line, column) inside ``text``.
+
+    The native parser's message names the position ("error at 3:8") more precisely
+    than ``raw_line``/``raw_column``, which can point past the end of the file."""
+    match = _PARSER_POSITION.search(error.message)
+    if match is not None:
+        line, column = int(match.group(1)), int(match.group(2)) + 1
+    else:
+        line, column = error.raw_line, error.raw_column + 1
+    lines = split_lines(text) or [""]
+    line = min(max(line, 1), len(lines))
+    width = len(lines[line - 1].rstrip("\r\n"))
+    return line, min(max(column, 1), width + 1)
+
+
 def split_lines(text: str) -> list[str]:
     """``text``'s lines, each with its line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
     lines: list[str] = []

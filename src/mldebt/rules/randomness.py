@@ -208,8 +208,8 @@ class SeedAwareRule(Rule):
         if isinstance(configured, int) and not isinstance(configured, bool):
             return str(configured)
         if configured:
-            if configured.lstrip("-").isdigit():
-                return str(configured)
+            if re.fullmatch(r"-?[0-9]+", configured, re.ASCII):
+                return str(int(configured))
             if _IDENTIFIER.match(configured) and is_defined(configured):
                 return str(configured)
             return None  # a name the module does not define: no fix
