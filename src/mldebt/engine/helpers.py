@@ -69,9 +69,13 @@ def with_keyword_argument(call: cst.Call, keyword: str, value: str) -> cst.Call:
         args[-1] = last.with_changes(comma=separator)
         new_arg = new_arg.with_changes(comma=last.comma)
     else:
+        # What followed the last argument (a comment, a line break before ")")
+        # now follows the new one.
         args[-1] = last.with_changes(
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
         )
+        new_arg = new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg)
     return call.with_changes(args=[*args, new_arg])
 
 

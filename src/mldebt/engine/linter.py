@@ -376,6 +376,7 @@ class Linter:
         again until no fix is left; ``apply`` returns None for a result that does
         not parse."""
         applied_before: set[tuple[str, tuple[str, ...]]] = set()
+        rejected: set[tuple[str, tuple[str, ...]]] = set()  # would not parse
         for _ in range(MAX_FIX_PASSES):
             # A fix proposed again after it was applied did not remove its finding:
             # applying it again would only repeat the same edit.
@@ -385,11 +386,12 @@ class Linter:
                 if f.fix is not None
                 and _allowed(f.fix, mode)
                 and _fix_key(f) not in applied_before
+                and _fix_key(f) not in rejected
             ]
             if not candidates:
                 break
             new_state, applied = self._apply_parsable(
-                path, state, candidates, result, apply
+                path, state, candidates, result, apply, rejected
             )
             if not applied:
                 break
@@ -408,6 +410,7 @@ class Linter:
         candidates: list[Finding],
         result: FileResult,
         apply: Callable[[State, Sequence[TextFix]], State | None],
+        rejected: set[tuple[str, tuple[str, ...]]],
     ) -> tuple[State, list[Finding]]:
         chosen = _non_overlapping(candidates)
         new_state = apply(state, [finding.fix for finding in chosen if finding.fix])
@@ -420,6 +423,7 @@ class Linter:
             if attempt is not None:
                 # Later fixes' offsets are stale now; they are retried in the next pass.
                 return attempt, [finding]
+            rejected.add(_fix_key(finding))  # warned once, never retried
             result.warnings.append(
                 f"{path}:{finding.position}: fix for {finding.code} "
                 "would produce code that does not parse; not applied"

@@ -1,0 +1,194 @@
+"""Atomic writes: a fix interrupted at any moment never leaves a partial file.
+
+``mldebt check --fix --unsafe-fixes`` runs as a child process on a file big enough
+(a 2 MB string literal: cheap to parse, slow to write and fsync) that the write
+itself takes a while, and is killed with SIGKILL:
+
+- at fixed fractions of a full run's duration (before, during and after the
+  write), and
+- the instant its temporary file appears in the folder, i.e. in mid-write.
+
+After every kill the file is byte-for-byte the original or the fully fixed text.
+A temporary file may survive a SIGKILL (nothing can clean up after it); it must
+be recognisable as mldebt's (``.mldebt-*.tmp``), never be linted itself, and the
+next run must still fix the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mldebt.engine.config import Settings
+from mldebt.engine.linter import Linter
+
+TEMP_NAME = re.compile(r"^\.mldebt-[^/]+\.tmp$")
+FRACTIONS = (0.3, 0.7, 0.85, 0.9, 0.95, 1.0)
+WATCHED_KILLS = 3
+FIX = [sys.executable, "-m", "mldebt", "check", "--no-cache", "--fix", "--unsafe-fixes"]
+
+
+def big_program() -> bytes:
+    literal = "abcdefghij" * 200_000  # 2 MB in one token
+    return f'import random\nBLOB = "{literal}"\nrandom.shuffle(rows)\n'.encode()
+
+
+def start_fix(folder: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*FIX, "train.py"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # it had finished already
+    process.wait(timeout=60)
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name != "train.py")
+
+
+@pytest.fixture(scope="module")
+def fixed_program(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, float]:
+    """The fully fixed bytes, and how long an uninterrupted run takes."""
+    folder = tmp_path_factory.mktemp("reference")
+    (folder / "train.py").write_bytes(big_program())
+    started = time.monotonic()
+    completed = subprocess.run(
+        [*FIX, "train.py"], cwd=folder, capture_output=True, timeout=300
+    )
+    duration = time.monotonic() - started
+    assert completed.returncode == 0, completed.stderr
+    fixed = (folder / "train.py").read_bytes()
+    assert fixed == big_program().replace(
+        b"import random\n", b"import random\nrandom.seed(0)\n"
+    )
+    return fixed, duration
+
+
+def test_sigkill_at_any_moment_leaves_the_original_or_the_fixed_file(
+    tmp_path: Path, fixed_program: tuple[bytes, float]
+) -> None:
+    fixed, duration = fixed_program
+    original = big_program()
+    for fraction in FRACTIONS:
+        (tmp_path / "train.py").write_bytes(original)
+        process = start_fix(tmp_path)
+        time.sleep(duration * fraction)
+        kill(process)
+        content = (tmp_path / "train.py").read_bytes()
+        assert content in (original, fixed), (
+            f"killed after {fraction:.0%} of a run: {len(content)} bytes, "
+            f"neither the original ({len(original)}) nor the fix ({len(fixed)})"
+        )
+        stray = leftovers(tmp_path)
+        assert all(TEMP_NAME.match(name) for name in stray), stray
+        for name in stray:
+            (tmp_path / name).unlink()
+
+
+def test_sigkill_in_mid_write_keeps_the_original(
+    tmp_path: Path, fixed_program: tuple[bytes, float]
+) -> None:
+    fixed, _ = fixed_program
+    original = big_program()
+    for attempt in range(WATCHED_KILLS):
+        (tmp_path / "train.py").write_bytes(original)
+        process = start_fix(tmp_path)
+        caught = False
+        while process.poll() is None:
+            if leftovers(tmp_path):  # the temporary file exists: the write began
+                kill(process)
+                caught = True
+                break
+            time.sleep(0.0005)
+        process.wait(timeout=60)
+        content = (tmp_path / "train.py").read_bytes()
+        assert content in (original, fixed), f"attempt {attempt}: {len(content)} bytes"
+        stray = leftovers(tmp_path)
+        assert all(TEMP_NAME.match(name) for name in stray), stray
+        if caught and content == original:
+            assert stray, "killed in mid-write, yet no temporary file is left"
+        if attempt == 0:
+            assert_next_run_ignores_leftovers(tmp_path, fixed)
+        for name in leftovers(tmp_path):
+            (tmp_path / name).unlink()
+
+
+def assert_next_run_ignores_leftovers(folder: Path, fixed: bytes) -> None:
+    """What a SIGKILL leaves is inert: never linted, and the next run fixes."""
+    lint = subprocess.run(
+        [*FIX, "."], cwd=folder, capture_output=True, text=True, timeout=300
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert ".mldebt-" not in lint.stdout + lint.stderr
+    assert (folder / "train.py").read_bytes() == fixed
+
+
+@pytest.mark.parametrize(
+    "where", ["write", "fsync", "chmod", "replace", "interrupt-in-write"]
+)
+def test_a_failed_write_leaves_the_original_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    path = tmp_path / "train.py"
+    original = b"import random\r\nrandom.shuffle(rows)\r\n"
+    path.write_bytes(original)
+
+    def no_space(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    if where == "write":
+        real_fdopen = os.fdopen
+
+        class FullDisk:
+            def __init__(self, fd: int, mode: str) -> None:
+                self.handle = real_fdopen(fd, mode)
+
+            def __enter__(self) -> FullDisk:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                self.handle.close()
+
+            def write(self, data: bytes) -> int:
+                self.handle.write(data[: len(data) // 2])
+                raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fdopen", FullDisk)
+    elif where == "interrupt-in-write":
+
+        def interrupted(*args: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(os, "fsync", interrupted)
+    else:
+        monkeypatch.setattr(os, where, no_space)
+    engine = Linter(
+        Settings(root=str(tmp_path), config_path=None, selected=("MLD101",))
+    )
+    if where == "interrupt-in-write":
+        with pytest.raises(KeyboardInterrupt):
+            engine.check_file(str(path), "unsafe", True, False)
+    else:
+        result = engine.check_file(str(path), "unsafe", True, False)
+        assert result.errors == [
+            f"{path}: cannot write the fixes: [Errno 28] No space left on device"
+        ]
+        assert result.fixed == 0 and [f.code for f in result.findings] == ["MLD101"]
+    assert path.read_bytes() == original
+    assert leftovers(tmp_path) == []

@@ -1,0 +1,515 @@
+"""Hostile input: every odd file gets a clear finding or message, and the run goes on.
+
+Each case puts one hostile file next to ``ok.py`` (one known MLD101 finding) and
+runs the CLI; ``ok.py`` must still be reported. First the files' contents (empty,
+BOM only, coding cookies, CRLF/CR/mixed line endings, NUL bytes, invalid UTF-8,
+50,000 lines, deep nesting, broken notebooks), then the file system (symlink
+loops, unreadable files and folders, folders named ``x.py``, a FIFO). Last,
+fixes on files with CRLF, CR, mixed line endings, BOMs, coding cookies, tabs and
+trailing whitespace: the written bytes must be exactly the original with the
+announced edits made, nothing else.
+"""
+
+from __future__ import annotations
+
+import builtins
+import codecs
+import json
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import UNSEEDED, CliResult
+from .source_ranges import (
+    apply_json_edits,
+    decode_source,
+    encode_source,
+    range_problems,
+    source_lines,
+)
+
+Run = Callable[..., CliResult]
+Project = Callable[..., Path]
+
+OK_FINDING = "ok.py:2:5: MLD101 "
+SHUFFLE = "import random\nrandom.shuffle(rows)\n"
+
+
+def findings_of(result: CliResult) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads(result.out)
+    return data
+
+
+def assert_clean_messages(result: CliResult) -> None:
+    """No traceback, no internal error, each message on a line of its own."""
+    assert "Traceback" not in result.out + result.err
+    assert "internal error" not in result.err
+    for line in result.err.splitlines():
+        assert line.startswith(("mldebt: warning: ", "mldebt: error: ")), line
+
+
+def assert_ranges_inside(root: Path, result: CliResult) -> None:
+    for finding in findings_of(result):
+        lines = source_lines(root / finding["path"])
+        assert range_problems(finding, lines) == [], finding
+
+
+def check_json(run_cli: Run, *args: str) -> CliResult:
+    return run_cli("check", "--no-cache", "--output-format", "json", *args)
+
+
+def codes_by_path(result: CliResult) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in findings_of(result):
+        found.setdefault(finding["path"], []).append(finding["code"])
+    return found
+
+
+# ---- one hostile file at a time --------------------------------------------------
+
+# name -> (bytes, the codes its findings must have, text in each finding's message,
+# where the first finding starts or None where the Python version decides)
+HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] = {
+    "empty": (b"", [], "", None),
+    "bom_only": (codecs.BOM_UTF8, [], "", None),
+    "bom_and_newline": (codecs.BOM_UTF8 + b"\r\n", [], "", None),
+    "latin1_cookie": (
+        b"# -*- coding: latin-1 -*-\nimport random\nname = 'caf\xe9'\n"
+        b"random.shuffle(rows)\n",
+        ["MLD101"],
+        "random.shuffle",
+        (4, 1),
+    ),
+    "crlf": (b"import random\r\n\r\nrandom.shuffle(rows)\r\n", ["MLD101"], "", (3, 1)),
+    "cr_only": (b"import random\r\rrandom.shuffle(rows)\r", ["MLD101"], "", (3, 1)),
+    "mixed_endings": (
+        b"import random\r\nx = 1\ry = 2\n\x0c\nrandom.shuffle(rows)\r\n",
+        ["MLD101"],
+        "",
+        (5, 1),
+    ),
+    "nul_byte": (
+        b"import random\nx = 1\x00\nrandom.shuffle(rows)\n",
+        ["MLD001"],
+        "null",
+        None,
+    ),
+    "invalid_utf8": (
+        b"import random\nx = '\xff\xfe'\nrandom.shuffle(rows)\n",
+        ["MLD001"],
+        "decode",
+        (1, 1),
+    ),
+    "unknown_cookie": (
+        b"# -*- coding: no-such-codec -*-\nimport random\n",
+        ["MLD001"],
+        "no-such-codec",
+        (1, 1),
+    ),
+    "cookie_lies": (
+        b"# -*- coding: ascii -*-\nimport random\nx = '\xc3\xa9'\n",
+        ["MLD001"],
+        "decode",
+        (1, 1),
+    ),
+    "utf16_bytes": ("import random\n".encode("utf-16"), ["MLD001"], "", (1, 1)),
+    "deep_lists": (
+        b"import random\nx = " + b"[" * 200 + b"1" + b"]" * 200 + b"\n"
+        b"random.shuffle(x)\n",
+        ["MLD101"],
+        "",
+        (3, 1),
+    ),
+    "deep_ifs": (
+        b"import random\n"
+        + b"".join(b"    " * depth + b"if x:\n" for depth in range(98))
+        + b"    " * 98
+        + b"random.shuffle(x)\n",
+        ["MLD101"],
+        "",
+        (100, 393),
+    ),
+    "deep_unary": (b"import random\nx = " + b"-" * 5000 + b"1\n", ["MLD001"], "", None),
+    "long_attribute_chain": (
+        b"import random\nx = a" + b".b" * 20000 + b"\n",
+        ["MLD001"],
+        "",
+        None,
+    ),
+    "long_call_chain": (
+        b"import random\nx = f" + b"(1)" * 5000 + b"\n",
+        ["MLD001"],
+        "",
+        None,
+    ),
+    "deep_lambdas": (
+        b"import random\nx = " + b"lambda: " * 500 + b"1\nrandom.shuffle(x)\n",
+        ["MLD101"],
+        "",
+        (3, 1),
+    ),
+    "long_line": (
+        b"import random\nx = [" + b"1, " * 10_000 + b"]\nrandom.shuffle(x)\n",
+        ["MLD101"],
+        "",
+        (3, 1),
+    ),
+    # valid Python that libcst's parser rejects: its position must still be real
+    "parenthesized_annotation_target": (
+        b"import random\nx = 1\n(pars): bool = True\n\ny = 2\n",
+        ["MLD001"],
+        "",
+        None,
+    ),
+    "only_comment_no_newline": (b"# random", [], "", None),
+    "form_feeds": (
+        b"\x0cimport random\n\x0c\nrandom.shuffle(x)\n",
+        ["MLD101"],
+        "",
+        (3, 1),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_hostile_file_gets_a_clear_finding_and_the_run_continues(
+    run_cli: Run, project: Project, name: str
+) -> None:
+    raw, codes, message, position = HOSTILE_FILES[name]
+    root = project(ok_py=UNSEEDED)
+    (root / "hostile.py").write_bytes(raw)
+    for args in (["."], ["hostile.py", "ok.py"]):
+        result = check_json(run_cli, *args)
+        assert_clean_messages(result)
+        assert result.code == 1, result.err
+        found = codes_by_path(result)
+        assert found.pop("ok.py") == ["MLD101"]
+        assert found.get("hostile.py", []) == codes
+        mine = [f for f in findings_of(result) if f["path"] == "hostile.py"]
+        assert all(message in finding["message"] for finding in mine)
+        if position is not None:
+            assert (mine[0]["line"], mine[0]["column"]) == position
+        assert_ranges_inside(root, result)
+
+
+HOSTILE_NOTEBOOKS = {
+    "empty": b"",
+    "truncated": b'{"cells": [',
+    "not_utf8": b"\xff\xfe{}",
+    "a_list": b"[]",
+    "cells_not_a_list": b'{"cells": 3}',
+    "cell_not_an_object": b'{"cells": [null]}',
+    "source_not_text": b'{"cells": [{"cell_type": "code", "source": 5}]}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_NOTEBOOKS))
+def test_hostile_notebook_is_a_syntax_finding(
+    run_cli: Run, project: Project, name: str
+) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "book.ipynb").write_bytes(HOSTILE_NOTEBOOKS[name])
+    result = check_json(run_cli, "--fix", "--unsafe-fixes", ".")
+    assert_clean_messages(result)
+    assert codes_by_path(result) == {"book.ipynb": ["MLD001"], "ok.py": ["MLD101"]}
+    assert (root / "book.ipynb").read_bytes() == HOSTILE_NOTEBOOKS[name]
+
+
+def test_hostile_files_all_together_through_the_worker_pool(
+    run_cli: Run, project: Project
+) -> None:
+    root = project(ok_py=UNSEEDED)
+    for name, (raw, *_) in HOSTILE_FILES.items():
+        (root / f"{name}.py").write_bytes(raw)
+    result = check_json(run_cli, "--jobs", "2", ".")
+    assert_clean_messages(result)
+    assert result.code == 1
+    found = codes_by_path(result)
+    assert found.pop("ok.py") == ["MLD101"]
+    assert found == {
+        f"{name}.py": codes for name, (_, codes, *_) in HOSTILE_FILES.items() if codes
+    }
+    assert_ranges_inside(root, result)
+
+
+def test_fifty_thousand_line_generated_file(run_cli: Run, project: Project) -> None:
+    root = project(ok_py=UNSEEDED)
+    rows = "".join(f"    {index},\n" for index in range(50_000 - 4))
+    text = f"import random\nDATA = [\n{rows}]\nrandom.shuffle(DATA)\n"
+    (root / "generated.py").write_text(text, encoding="utf-8")
+    assert text.count("\n") == 50_000
+    result = run_cli("check", "--no-cache", ".")
+    assert_clean_messages(result)
+    assert result.code == 1
+    assert result.out.startswith("generated.py:50000:1: MLD101 ")
+    assert OK_FINDING in result.out
+
+
+def test_syntax_warnings_are_neither_printed_nor_errors(
+    project: Project,
+) -> None:
+    """``"\\d"`` is valid Python that warns when compiled (a DeprecationWarning up
+    to 3.11, a SyntaxWarning from 3.12 on): the user's warning filters must not
+    turn it into an MLD001 nor print the warning in the middle of the report."""
+    root = project(
+        ok_py=UNSEEDED,
+        pattern_py="import random\nimport re\nDIGITS = re.compile('\\d+')\n"
+        "random.shuffle(rows)\n",
+    )
+    for warnings_filter in ("error", "default"):
+        completed = subprocess.run(
+            [sys.executable, "-m", "mldebt", "check", "--no-cache", "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": warnings_filter},
+            timeout=120,
+        )
+        assert completed.returncode == 1, completed.stderr
+        assert completed.stderr == "", warnings_filter
+        reported = [line.split(" ")[:2] for line in completed.stdout.splitlines()]
+        assert reported[:2] == [
+            ["ok.py:2:5:", "MLD101"],
+            ["pattern.py:4:1:", "MLD101"],
+        ], completed.stdout
+
+
+# ---- the file system ---------------------------------------------------------------
+
+
+def test_symlink_loop_in_a_folder_walk_is_skipped(
+    run_cli: Run, project: Project
+) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "loop_a.py").symlink_to("loop_b.py")
+    (root / "loop_b.py").symlink_to("loop_a.py")
+    (root / "self.py").symlink_to("self.py")
+    result = run_cli("check", "--no-cache", ".")
+    assert_clean_messages(result)
+    assert result.code == 1
+    assert result.out.startswith(OK_FINDING)
+
+
+def test_symlink_loop_named_on_the_command_line(run_cli: Run, project: Project) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "loop_a.py").symlink_to("loop_b.py")
+    (root / "loop_b.py").symlink_to("loop_a.py")
+    result = run_cli("check", "--no-cache", "loop_a.py", "ok.py")
+    assert_clean_messages(result)
+    assert OK_FINDING in result.out, "the other files are still linted"
+    [message] = [line for line in result.err.splitlines() if "loop_a.py" in line]
+    assert "symbolic links" in message and "no such file" not in message
+
+
+def test_symlinked_folder_loop_is_not_followed(run_cli: Run, project: Project) -> None:
+    root = project(ok_py=UNSEEDED, sub__inner_py=SHUFFLE)
+    (root / "sub" / "up").symlink_to("..")
+    (root / "sub" / "again").symlink_to(root / "sub")
+    result = check_json(run_cli, ".")
+    assert_clean_messages(result)
+    assert codes_by_path(result) == {"ok.py": ["MLD101"], "sub/inner.py": ["MLD101"]}
+
+
+def test_dangling_symlink_is_skipped(run_cli: Run, project: Project) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "gone.py").symlink_to("nowhere.py")
+    result = run_cli("check", "--no-cache", ".")
+    assert_clean_messages(result)
+    assert result.code == 1 and result.out.startswith(OK_FINDING)
+
+
+def _denied(path: object, bits: int) -> bool:
+    """Whether an unprivileged user would be refused ``path`` (mode has no ``bits``)."""
+    if isinstance(path, int):
+        return False
+    try:
+        mode = os.stat(os.fsdecode(path)).st_mode  # type: ignore[arg-type]
+    except (OSError, TypeError, ValueError):
+        return False
+    return stat.S_IMODE(mode) & bits == 0
+
+
+@pytest.fixture
+def as_unprivileged_user(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Under root the kernel ignores mode bits: refuse what it would refuse anyone
+    else, so ``chmod 000`` means the same in every CI container."""
+    if os.geteuid() == 0:
+        real_open, real_scandir = builtins.open, os.scandir
+
+        def guarded_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            if _denied(file, 0o444 if "r" in mode or "+" in mode else 0o222):
+                raise PermissionError(13, "Permission denied", file)
+            return real_open(file, mode, *args, **kwargs)
+
+        def guarded_scandir(path: Any = ".") -> Any:
+            if _denied(path, 0o444):
+                raise PermissionError(13, "Permission denied", path)
+            return real_scandir(path)
+
+        monkeypatch.setattr(builtins, "open", guarded_open)
+        monkeypatch.setattr(os, "scandir", guarded_scandir)
+    yield
+
+
+def test_unreadable_file_is_an_error_line_and_the_run_continues(
+    run_cli: Run, project: Project, as_unprivileged_user: None
+) -> None:
+    root = project(ok_py=UNSEEDED, secret_py=SHUFFLE)
+    (root / "secret.py").chmod(0)
+    try:
+        for args in (["."], ["secret.py", "ok.py"]):
+            result = run_cli("check", "--no-cache", *args)
+            assert_clean_messages(result)
+            assert result.code == 2
+            assert OK_FINDING in result.out
+            assert result.err == (
+                "mldebt: error: secret.py: cannot read: Permission denied\n"
+            )
+    finally:
+        (root / "secret.py").chmod(0o644)
+
+
+def test_unreadable_folder_is_a_warning_and_the_run_continues(
+    run_cli: Run, project: Project, as_unprivileged_user: None
+) -> None:
+    root = project(ok_py=UNSEEDED, locked__inner_py=SHUFFLE)
+    (root / "locked").chmod(0)
+    try:
+        result = run_cli("check", "--no-cache", ".")
+        assert_clean_messages(result)
+        assert result.code == 1 and result.out.startswith(OK_FINDING)
+        assert "locked: cannot list folder: Permission denied" in result.err
+    finally:
+        (root / "locked").chmod(0o755)
+
+
+def test_folder_named_like_a_python_file(run_cli: Run, project: Project) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "pkg.py").mkdir()
+    (root / "pkg.py" / "inner.py").write_text(SHUFFLE)
+    (root / "empty.py").mkdir()
+    (root / "book.ipynb").mkdir()
+    for args in (["."], ["empty.py", "book.ipynb", "pkg.py", "ok.py"]):
+        result = check_json(run_cli, *args)
+        assert_clean_messages(result)
+        assert result.code == 1
+        assert codes_by_path(result) == {
+            "ok.py": ["MLD101"],
+            "pkg.py/inner.py": ["MLD101"],
+        }
+
+
+def test_fifo_named_like_a_python_file_does_not_hang(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text(UNSEEDED)
+    os.mkfifo(tmp_path / "pipe.py")
+    for args in (["."], ["pipe.py", "ok.py"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "mldebt", "check", "--no-cache", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert OK_FINDING in completed.stdout
+        assert "Traceback" not in completed.stderr
+        if args != ["."]:  # named explicitly: say why it is not linted
+            assert "pipe.py" in completed.stderr
+
+
+# ---- --fix keeps every byte it does not fix ----------------------------------------
+
+# name -> (bytes, extra CLI flags); each file has exactly one fixable finding.
+PRESERVED: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "crlf_tabs_trailing_spaces": (
+        b"import random\t\r\n\r\ndef f():\r\n\treturn 1  \r\n"
+        b"random.shuffle(rows)   \r\n",
+        ("--unsafe-fixes",),
+    ),
+    "latin1_cookie": (
+        b"# -*- coding: latin-1 -*-\nimport random\nname = 'caf\xe9'  \n"
+        b"random.shuffle(rows)\n",
+        ("--unsafe-fixes",),
+    ),
+    "shift_jis_cookie": (
+        "# -*- coding: shift_jis -*-\nimport random\nname = '表示'\n"
+        "random.shuffle(rows)\n".encode("shift_jis"),
+        ("--unsafe-fixes",),
+    ),
+    "bom_crlf": (
+        codecs.BOM_UTF8 + b"import random\r\nrandom.shuffle(rows)\r\n",
+        ("--unsafe-fixes",),
+    ),
+    "mixed_endings": (
+        b"import random\r\nx = 1\ry = 2\n\x0c\nrandom.shuffle(rows)\r\n",
+        ("--unsafe-fixes",),
+    ),
+    "cr_only": (b"import random\rrandom.shuffle(rows)\r", ("--unsafe-fixes",)),
+    "no_final_newline": (b"import random\nrandom.shuffle(rows)", ("--unsafe-fixes",)),
+    "keyword_after_non_ascii_latin1": (
+        b"# coding: latin-1\nfrom sklearn.model_selection import train_test_split\n"
+        b"nom = '\xe9t\xe9'; parts = train_test_split(X, y)  \r\n",
+        ("--unsafe-fixes",),
+    ),
+    "safe_constant_crlf_tabs": (
+        b"import torch\r\n\r\ndef fit(model):\r\n"
+        b"\topt = torch.optim.AdamW(model.parameters(), lr=3e-4)\t\r\n"
+        b"\treturn opt\r\n",
+        (),
+    ),
+    "deep_lists": (
+        b"import random\nx = " + b"[" * 200 + b"1" + b"]" * 200 + b"\n"
+        b"random.shuffle(x)\n",
+        ("--unsafe-fixes",),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PRESERVED))
+def test_fix_changes_only_the_announced_spans(
+    run_cli: Run, project: Project, name: str
+) -> None:
+    raw, flags = PRESERVED[name]
+    root = project()
+    path = root / "train.py"
+    path.write_bytes(raw)
+    announced = check_json(run_cli, *flags, "train.py")
+    assert_clean_messages(announced)
+    fixable = [finding for finding in findings_of(announced) if finding["fix"]]
+    assert len(fixable) == 1, announced.out
+    decoded = decode_source(raw)
+    assert decoded is not None
+    text, encoding, bom = decoded
+    expected = encode_source(
+        apply_json_edits(text, fixable[0]["fix"]["edits"]), encoding, bom
+    )
+
+    result = run_cli("check", "--no-cache", "--fix", *flags, "train.py")
+    assert_clean_messages(result)
+    assert result.code == 0, result.out
+    assert path.read_bytes() == expected
+    assert sorted(p.name for p in root.iterdir()) == ["train.py"]
+    again = run_cli("check", "--no-cache", "--fix", *flags, "train.py")
+    assert again.code == 0 and path.read_bytes() == expected
+
+
+def test_files_without_fixes_are_not_rewritten(run_cli: Run, project: Project) -> None:
+    root = project(ok_py=UNSEEDED)
+    for name, (raw, *_) in HOSTILE_FILES.items():
+        (root / f"{name}.py").write_bytes(raw)
+        os.utime(root / f"{name}.py", ns=(1_000_000_000, 1_000_000_000))
+    fixed = {"latin1_cookie", "crlf", "cr_only", "mixed_endings", "deep_lists"}
+    fixed |= {"deep_ifs", "deep_lambdas", "long_line", "form_feeds"}
+    run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    for name, (raw, *_) in HOSTILE_FILES.items():
+        path = root / f"{name}.py"
+        if name not in fixed:
+            assert path.read_bytes() == raw, name
+            assert path.stat().st_mtime_ns == 1_000_000_000, name
+        else:
+            assert path.read_bytes() != raw, name
