@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -76,3 +77,14 @@ def git_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_env: None) 
 
 UNSEEDED = "import numpy as np\nx = np.random.rand(3)\n"
 SHUFFLED = "import random\nrandom.shuffle(rows)\n"
+
+
+def path_without_virtualenvs(path: str) -> str:
+    """``$PATH`` without the ``bin`` folders of virtualenvs: the test runner's own
+    (CI puts it on ``PATH``) would look like the user's activated one."""
+    kept = [
+        entry
+        for entry in path.split(os.pathsep)
+        if not (entry and (Path(entry).parent / "pyvenv.cfg").is_file())
+    ]
+    return os.pathsep.join(kept)

@@ -29,7 +29,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .conftest import CliResult
+from .conftest import CliResult, path_without_virtualenvs
 from .gitrepo import isolate_git
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -647,6 +647,7 @@ def run_tool(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "PRE_COMMIT"):
         env.pop(name, None)
+    env["PATH"] = path_without_virtualenvs(env.get("PATH", ""))
     return subprocess.run(
         [sys.executable, "-m", *args],
         cwd=repo,

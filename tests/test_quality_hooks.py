@@ -18,6 +18,8 @@ import pytest
 from mldebt.hooks import check_ast, isort_black, mypy_project, pydocstyle_convention
 from mldebt.hooks._tool_config import BlackSettings, find_black_settings
 
+from .conftest import path_without_virtualenvs
+
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
@@ -37,6 +39,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(root)
     for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "PRE_COMMIT"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PATH", path_without_virtualenvs(os.environ.get("PATH", "")))
     return root
 
 
