@@ -100,6 +100,14 @@ class Linter:
         self.table = DispatchTable(rule_handlers(rule) for rule in self.file_rules)
         self.notebook_table = DispatchTable(rule_handlers(rule) for rule in self.rules)
         self.triggers = _trigger_bytes(self.file_rules, settings.raw_data_dirs)
+        self._rule_triggers = [
+            tuple(rule.trigger_words(settings.raw_data_dirs))
+            for rule in self.file_rules
+        ]
+        self._rule_trigger_bytes = [
+            tuple(word.encode() for word in words) for words in self._rule_triggers
+        ]
+        self._tables: dict[tuple[int, ...], DispatchTable] = {}
         self.notebook_triggers = _trigger_bytes(self.rules, settings.raw_data_dirs)
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
@@ -155,11 +163,22 @@ class Linter:
 
     # ---- linting text ----------------------------------------------------------
 
-    def could_fire(self, raw: bytes, notebook: bool = False) -> bool:
+    def could_fire(
+        self, raw: bytes, notebook: bool = False, path: str | None = None
+    ) -> bool:
         """Whether any selected rule's trigger substring occurs in ``raw`` (for a
-        notebook: in its joined code cells)."""
+        notebook: in its joined code cells); with ``path``, only the rules that
+        ``per-file-ignores`` leaves on for it count."""
         triggers = self.notebook_triggers if notebook else self.triggers
-        return any(trigger in raw for trigger in triggers)
+        if not any(trigger in raw for trigger in triggers):
+            return False
+        ignored = self.settings.ignored_codes(path) if path is not None else None
+        if not ignored or notebook:
+            return True
+        return any(
+            rule.code not in ignored and any(word in raw for word in words)
+            for rule, words in zip(self.file_rules, self._rule_trigger_bytes)
+        )
 
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
         """Findings for ``text`` (suppressions and per-file ignores applied) and
@@ -199,6 +218,8 @@ class Linter:
         rules, table = self.file_rules, self.table
         if notebook is not None:
             rules, table = self.rules, self.notebook_table
+        else:
+            rules, table = self._rules_that_could_fire(path, text)
         ctx = FileContext(
             path,
             module,
@@ -223,6 +244,26 @@ class Linter:
         if not reports:
             return []
         return self._to_findings(path, module, text, reports, notebook)
+
+    def _rules_that_could_fire(
+        self, path: str, text: str
+    ) -> tuple[list[Rule], DispatchTable]:
+        """The rules that ``per-file-ignores`` leaves on for ``path`` and whose own
+        triggers occur in ``text``, and their dispatch table (built once per such
+        set): a file parsed for one rule's sake is not walked by the others."""
+        ignored = self.settings.ignored_codes(path)
+        active = tuple(
+            index
+            for index, words in enumerate(self._rule_triggers)
+            if self.file_rules[index].code not in ignored
+            and any(word in text for word in words)
+        )
+        table = self._tables.get(active)
+        if table is None:
+            chosen = [self.file_rules[index] for index in active]
+            table = DispatchTable(rule_handlers(rule) for rule in chosen)
+            self._tables[active] = table
+        return [self.file_rules[index] for index in active], table
 
     def _python_syntax_error(self, path: str, text: str) -> list[Finding] | None:
         """MLD001 (or [] if it is ignored) when CPython cannot parse ``text``,
@@ -559,7 +600,7 @@ class Linter:
                 path, 1, 1, f"cannot decode file: {error}"
             )
             return result
-        if not self.could_fire(raw):
+        if not self.could_fire(raw, path=path):
             # No rule can fire: skip libcst. CPython's parser (several times faster)
             # still checks that the file parses, so MLD001 is reported everywhere.
             if self.report_syntax_errors:
