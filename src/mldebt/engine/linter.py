@@ -496,18 +496,14 @@ class Linter:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
         try:
-            cells, findings = self._fix_cells(path, notebook, mode, result)
-        except RecursionError:
-            result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
-            return result
-        except Exception as error:  # a bug in a rule must not stop the run
-            result.errors.append(
-                f"{path}: internal error: {type(error).__name__}: {error} "
-                "(please report this at the mldebt issue tracker)"
+            fixed = _guarded(
+                path, result, lambda: self._fix_cells(path, notebook, mode, result)
             )
-            return result
         finally:
             sys.setrecursionlimit(limit)
+        if fixed is None:
+            return result
+        cells, findings = fixed
         result.findings = findings
         sources = {
             cell.index: cell.source
@@ -606,17 +602,12 @@ class Linter:
             if self.report_syntax_errors:
                 result.findings = self._python_syntax_error(path, source.text) or []
             return result
-        try:
-            new_text, findings = self.fix_text(path, source.text, mode, result)
-        except RecursionError:
-            result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
+        outcome = _guarded(
+            path, result, lambda: self.fix_text(path, source.text, mode, result)
+        )
+        if outcome is None:
             return result
-        except Exception as error:  # a bug in a rule must not stop the run
-            result.errors.append(
-                f"{path}: internal error: {type(error).__name__}: {error} "
-                "(please report this at the mldebt issue tracker)"
-            )
-            return result
+        new_text, findings = outcome
         result.findings = findings
         if new_text != source.text:
             if diff:
@@ -677,6 +668,26 @@ def _resolve_edit(
         Location(end_line, end_column),
         cell,
     )
+
+
+Outcome = TypeVar("Outcome")
+
+
+def _guarded(
+    path: str, result: FileResult, work: Callable[[], Outcome]
+) -> Outcome | None:
+    """``work()``, or None with a warning (too deeply nested) or an error (a bug in
+    a rule) recorded on ``result``: one file never stops the run."""
+    try:
+        return work()
+    except RecursionError:
+        result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
+    except Exception as error:
+        result.errors.append(
+            f"{path}: internal error: {type(error).__name__}: {error} "
+            "(please report this at the mldebt issue tracker)"
+        )
+    return None
 
 
 def _without_leading_form_feeds(text: str) -> str:
