@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
+import venv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,3 +90,23 @@ def path_without_virtualenvs(path: str) -> str:
         if not (entry and (Path(entry).parent / "pyvenv.cfg").is_file())
     ]
     return os.pathsep.join(kept)
+
+
+def venv_with_typed_package(project: Path) -> None:
+    """A ``.venv`` in ``project`` holding a typed package ``typedpkg`` (with
+    ``def answer() -> int``): what the mypy hook must find to see its types."""
+    venv.create(project / ".venv", with_pip=False)
+    site_packages = subprocess.run(
+        [
+            str(project / ".venv" / "bin" / "python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    package = Path(site_packages) / "typedpkg"
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text("def answer() -> int: ...\n")
+    (package / "py.typed").write_text("")

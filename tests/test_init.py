@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import venv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .conftest import CliResult, path_without_virtualenvs
+from .conftest import CliResult, path_without_virtualenvs, venv_with_typed_package
 from .gitrepo import isolate_git
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -743,19 +742,7 @@ def test_every_hook_passes_on_a_clean_project(
 
     # mypy sees the project's .venv under pre-commit (where $VIRTUAL_ENV is the
     # hook's own environment): a typed package there makes a type error visible.
-    venv.create(project / ".venv", with_pip=False)
-    site_packages = subprocess.run(
-        [
-            str(project / ".venv" / "bin" / "python"),
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    write(Path(site_packages), "typedpkg/__init__.py", "def answer() -> int: ...\n")
-    write(Path(site_packages), "typedpkg/py.typed", "")
+    venv_with_typed_package(project)
     write(
         project,
         "src/sample/report.py",

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import venv
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from mldebt.hooks import check_ast, isort_black, mypy_project, pydocstyle_convention
 from mldebt.hooks._tool_config import BlackSettings, find_black_settings
 
-from .conftest import path_without_virtualenvs
+from .conftest import path_without_virtualenvs, venv_with_typed_package
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -482,19 +481,7 @@ def test_mypy_sees_the_project_virtualenv(
     # without a virtualenv the import is unresolved and ignored: no error found
     assert mypy_project.main(["--cache-dir", mypy_cache, "app.py"]) == 0
     assert "no project virtualenv found" in capsys.readouterr().err
-    venv.create(repo / ".venv", with_pip=False)
-    site_packages = subprocess.run(
-        [
-            str(repo / ".venv" / "bin" / "python"),
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    write(Path(site_packages), "typedpkg/__init__.py", "def answer() -> int: ...\n")
-    write(Path(site_packages), "typedpkg/py.typed", "")
+    venv_with_typed_package(repo)
     assert mypy_project.main(["--cache-dir", mypy_cache, "app.py"]) == 1
     captured = capsys.readouterr()
     assert (

@@ -8,7 +8,14 @@ import libcst as cst
 
 from mldebt.engine.traversal import iter_nodes
 
-__all__ = ["argument", "has_star_args", "is_none", "iter_nodes", "calls_in"]
+__all__ = [
+    "argument",
+    "has_star_args",
+    "is_none",
+    "iter_nodes",
+    "calls_in",
+    "string_value",
+]
 
 
 def has_star_args(call: cst.Call) -> bool:
@@ -33,6 +40,18 @@ def argument(
 def is_none(node: cst.BaseExpression) -> bool:
     """Whether ``node`` is the literal ``None``."""
     return isinstance(node, cst.Name) and node.value == "None"
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    """The value of a plain (or implicitly concatenated) string literal, else None;
+    f-strings and bytes are None."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = string_value(node.left), string_value(node.right)
+        return None if left is None or right is None else left + right
+    return None
 
 
 def calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 
+from mldebt.engine.helpers import string_value
 from mldebt.engine.rule import Invalid, Option, Rule, Valid
 from mldebt.rules.hardcoded_api import (
     CREDENTIAL_TRIGGERS,
@@ -52,42 +53,27 @@ from mldebt.rules.hardcoded_api import (
     TOKEN_PATTERNS,
     TOKENIZER_CALL,
 )
+from mldebt.rules.raw_data_api import (
+    PATH_CONSTRUCTORS,
+    PATH_JOINS,
+    SAME_PATH_FUNCTIONS,
+)
 
 # Stands for the parts of an f-string only known at run time.
 UNKNOWN = "\x00"
 
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
 _ENV_SETTERS = frozenset({"os.environ.setdefault", "os.putenv"})
-_PATH_WRAPPERS = frozenset(
-    {
-        "pathlib.Path",
-        "pathlib.PurePath",
-        "pathlib.PosixPath",
-        "pathlib.WindowsPath",
-        "os.path.join",
-        "os.path.expanduser",
-        "os.path.abspath",
-        "os.path.normpath",
-        "os.path.realpath",
-        "os.fspath",
-        "builtins.str",
-    }
+# Calls whose first argument starts the path they return: Path("/home/a") / "b".
+_PATH_WRAPPERS = (
+    PATH_CONSTRUCTORS
+    | PATH_JOINS
+    | SAME_PATH_FUNCTIONS
+    | {"pathlib.WindowsPath", "os.path.expanduser", "os.path.realpath"}
 )
 
 
 # ---- what a string is ---------------------------------------------------------------
-
-
-def string_value(node: cst.BaseExpression) -> str | None:
-    """The value of a plain (or implicitly concatenated) string literal, else None;
-    f-strings and bytes are None."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = string_value(node.left), string_value(node.right)
-        return None if left is None or right is None else left + right
-    return None
 
 
 def leading_text(node: cst.BaseExpression) -> str | None:

@@ -9,16 +9,18 @@ from dataclasses import dataclass
 import libcst as cst
 
 from mldebt.engine.config import is_raw_data
-from mldebt.engine.helpers import argument
+from mldebt.engine.helpers import argument, string_value
 from mldebt.engine.rule import Invalid, Rule, Valid
 from mldebt.engine.traversal import FileContext
 from mldebt.rules.raw_data_api import (
     IN_PLACE_MODES,
     MODE_OPENERS,
     PATH_CONSTRUCTORS,
+    PATH_JOINS,
     PATH_READ_METHODS,
     PATH_WRITE_METHODS,
     READS,
+    SAME_PATH_FUNCTIONS,
     TRUNCATING_MODES,
     WRITE_DESTINATIONS,
     WRITE_METHODS,
@@ -27,10 +29,6 @@ from mldebt.rules.raw_data_api import (
 )
 
 UNKNOWN = "*"
-_JOINS = frozenset({"os.path.join", "posixpath.join"})
-_SAME_PATH = frozenset(
-    {"builtins.str", "os.fspath", "os.path.abspath", "os.path.normpath"}
-)
 _SAME_PATH_METHODS = frozenset({"resolve", "absolute", "expanduser"})
 
 
@@ -44,8 +42,7 @@ def static_path(
     if depth < 0:
         return None
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
+        return string_value(node)
     if isinstance(node, cst.ConcatenatedString):
         left = static_path(ctx, node.left, depth)
         right = static_path(ctx, node.right, depth)
@@ -80,12 +77,12 @@ def static_path(
 def _static_call(ctx: FileContext, node: cst.Call, depth: int) -> str | None:
     qualname = ctx.qualified_name(node.func)
     values = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-    if qualname in PATH_CONSTRUCTORS or qualname in _JOINS:
+    if qualname in PATH_CONSTRUCTORS or qualname in PATH_JOINS:
         result: str | None = None
         for value in values:
             result = _join(result, static_path(ctx, value, depth) or UNKNOWN)
         return result
-    if qualname in _SAME_PATH and values:
+    if qualname in SAME_PATH_FUNCTIONS and values:
         return static_path(ctx, values[0], depth)
     func = node.func
     if not isinstance(func, cst.Attribute):
