@@ -97,12 +97,9 @@ class Linter:
             self.rules.append(rule_class(options))
         # Notebook-only rules are left out of a .py file's traversal and pre-filter.
         self.file_rules = [rule for rule in self.rules if not rule.notebook_only]
-        self.table = DispatchTable(rule_handlers(rule) for rule in self.file_rules)
-        self.notebook_table = DispatchTable(rule_handlers(rule) for rule in self.rules)
         self.triggers = _trigger_bytes(self.file_rules, settings.raw_data_dirs)
         self._rule_triggers = [
-            tuple(rule.trigger_words(settings.raw_data_dirs))
-            for rule in self.file_rules
+            tuple(rule.trigger_words(settings.raw_data_dirs)) for rule in self.rules
         ]
         self._rule_trigger_bytes = [
             tuple(word.encode() for word in words) for words in self._rule_triggers
@@ -177,7 +174,8 @@ class Linter:
             return True
         return any(
             rule.code not in ignored and any(word in raw for word in words)
-            for rule, words in zip(self.file_rules, self._rule_trigger_bytes)
+            for rule, words in zip(self.rules, self._rule_trigger_bytes)
+            if not rule.notebook_only
         )
 
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
@@ -215,11 +213,7 @@ class Linter:
         notebook: JoinedCells | None = None,
     ) -> list[Finding]:
         """Run the rules over a parsed module (a file, or a notebook's cells)."""
-        rules, table = self.file_rules, self.table
-        if notebook is not None:
-            rules, table = self.rules, self.notebook_table
-        else:
-            rules, table = self._rules_that_could_fire(path, text)
+        rules, table = self._rules_that_could_fire(path, text, notebook is not None)
         ctx = FileContext(
             path,
             module,
@@ -246,24 +240,27 @@ class Linter:
         return self._to_findings(path, module, text, reports, notebook)
 
     def _rules_that_could_fire(
-        self, path: str, text: str
+        self, path: str, text: str, notebook: bool
     ) -> tuple[list[Rule], DispatchTable]:
         """The rules that ``per-file-ignores`` leaves on for ``path`` and whose own
-        triggers occur in ``text``, and their dispatch table (built once per such
-        set): a file parsed for one rule's sake is not walked by the others."""
+        triggers occur in ``text`` (notebook-only rules: in notebooks only), and
+        their dispatch table (built once per such set): a file parsed for one
+        rule's sake is not walked by the others, and no rule checks its triggers
+        itself."""
         ignored = self.settings.ignored_codes(path)
         active = tuple(
             index
-            for index, words in enumerate(self._rule_triggers)
-            if self.file_rules[index].code not in ignored
+            for index, (rule, words) in enumerate(zip(self.rules, self._rule_triggers))
+            if (notebook or not rule.notebook_only)
+            and rule.code not in ignored
             and any(word in text for word in words)
         )
+        chosen = [self.rules[index] for index in active]
         table = self._tables.get(active)
         if table is None:
-            chosen = [self.file_rules[index] for index in active]
             table = DispatchTable(rule_handlers(rule) for rule in chosen)
             self._tables[active] = table
-        return [self.file_rules[index] for index in active], table
+        return chosen, table
 
     def _python_syntax_error(self, path: str, text: str) -> list[Finding] | None:
         """MLD001 (or [] if it is ignored) when CPython cannot parse ``text``,

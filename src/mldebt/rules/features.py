@@ -283,14 +283,11 @@ class _FlowRule(Rule, Generic[T]):
     """Base of the rules that follow values through assignments (not a rule).
 
     ``derive`` says what an expression is (``None``: nothing of interest);
-    ``bound`` is told about every name or attribute an assignment binds. A rule
-    only works in files that contain one of its own triggers.
+    ``bound`` is told about every name or attribute an assignment binds.
     """
 
     def on_begin_file(self) -> None:
         """Start with an empty provenance map."""
-        text = self.ctx.text
-        self.active = any(word in text for word in self.triggers)
         self.facts: dict[int, dict[str, T]] = {}
         self.reported: set[int] = set()
 
@@ -334,14 +331,12 @@ class _FlowRule(Rule, Generic[T]):
     def leave_Assign(self, node: cst.Assign) -> None:
         """Derive the value and file it under the assignment (the engine binds the
         targets right after this, with this node as the binding's node)."""
-        if not self.active:
-            return
         for target in node.targets:
             self._bind(target.target, node.value, node)
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         """As ``leave_Assign``."""
-        if self.active and node.value is not None:
+        if node.value is not None:
             self._bind(node.target, node.value, node)
 
     def _bind(
@@ -581,8 +576,6 @@ class PositionalColumnAccess(_FlowRule[_Kind]):
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         """Check ``.iloc``, ``.iat``, ``.columns[k]`` and 2-D positional slices."""
-        if not self.active:
-            return
         base = node.value
         elements = _elements(node)
         if isinstance(base, cst.Attribute):
@@ -649,7 +642,7 @@ class PositionalColumnAccess(_FlowRule[_Kind]):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check ``usecols=`` of readers and ``ColumnTransformer`` column specs."""
-        if not self.active or not node.args:
+        if not node.args:
             return
         last = _last_name(node.func)
         if last not in _USECOLS_LAST and last not in _COMPOSE_LAST:
@@ -1185,8 +1178,6 @@ class ImplicitFeatureSet(_FlowRule[_Implicit]):
     def visit_Call(self, node: cst.Call) -> None:
         """Flag implicit sets reaching a model; note in-place drops and pops;
         flag column selectors and ``remainder=``."""
-        if not self.active:
-            return
         for value in _boundary_args(self, node):
             self.flag(self.implicit(value))
         method = _method(node)
@@ -1243,7 +1234,7 @@ class ImplicitFeatureSet(_FlowRule[_Implicit]):
 
     def visit_Return(self, node: cst.Return) -> None:
         """Flag an implicit set returned by a function named like ``make_features``."""
-        if not self.active or node.value is None:
+        if node.value is None:
             return
         function = _enclosing_function(self)
         if function is not None and _FEATURE_FUNCTION.search(function.name.value):
@@ -1251,8 +1242,6 @@ class ImplicitFeatureSet(_FlowRule[_Implicit]):
 
     def leave_Del(self, node: cst.Del) -> None:
         """``del df["id"]`` leaves "all other columns" in ``df``."""
-        if not self.active:
-            return
         targets = (
             [element.value for element in node.target.elements]
             if isinstance(node.target, (cst.Tuple, cst.List))
@@ -1646,8 +1635,6 @@ class UnorderedFeatureList(_FlowRule[_Unordered]):
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         """``df[list(set(...))]``, ``df.loc[:, cols]``."""
-        if not self.active:
-            return
         elements = _elements(node)
         if _accessor(node.value, ("loc", "iloc")):
             if len(elements) != 2:
@@ -1664,8 +1651,6 @@ class UnorderedFeatureList(_FlowRule[_Unordered]):
     def visit_Call(self, node: cst.Call) -> None:
         """``columns=``/``feature_names=``/a reader's ``names=`` given a set order;
         ``cols.sort()`` puts a list in a fixed order."""
-        if not self.active:
-            return
         method = _method(node)
         if method is not None and method[0] == "sort":
             receiver = method[1]
@@ -1968,9 +1953,8 @@ class GlobalDataFrameInFunction(Rule):
     def on_begin_file(self) -> None:
         """Start with no frames and no reads; find the names the module binds."""
         text = self.ctx.text
-        self.active = any(word in text for word in self.triggers) and any(
-            word in text for word in _FRAME_SOURCE_LAST
-        )
+        # the engine runs this rule only in files with one of its triggers
+        self.active = any(word in text for word in _FRAME_SOURCE_LAST)
         # Only names bound at module level (or declared `global`) can be the
         # module's DataFrames: the reads of every other name are not recorded.
         self.candidates: frozenset[str] | None = None
@@ -2378,8 +2362,6 @@ class GetDummiesWithoutSchema(_FlowRule[_Dummies]):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Flag unpinned dummies reaching a model."""
-        if not self.active:
-            return
         for value in _boundary_args(self, node):
             found = self.dummies(value)
             if found is None or id(found.origin) in self.reported:
