@@ -286,9 +286,17 @@ def test_no_python_files_is_a_warning(run_cli: Run, project: Project) -> None:
     assert result.err == "mldebt: warning: no Python files found under .\n"
 
 
-def test_rule_by_category_naming_one_rule(run_cli: Run) -> None:
+def test_rule_by_category_prints_the_family_page(run_cli: Run) -> None:
     result = run_cli("rule", "syntax")
-    assert result.code == 0 and result.out.startswith("# syntax-error (MLD001)")
+    assert result.code == 0 and result.out.startswith("# syntax: ")
+    assert "- `MLD001` syntax-error" in result.out
+    family = run_cli("rule", "unseeded-randomness").out
+    assert "## Family options" in family and "`seed-functions`" in family
+    assert "[tool.mldebt.unseeded-randomness]" in family
+    assert "- `MLD107` numpy-legacy-random (off by default)" in family
+    # a rule's page points at its family's options instead of repeating them
+    rule = run_cli("rule", "MLD102").out
+    assert "`[tool.mldebt.unseeded-randomness]`: `seed-functions`" in rule
     several = run_cli("rule", "MLD1")
     assert (
         several.code == 2

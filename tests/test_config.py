@@ -64,6 +64,31 @@ def codes(result: CliResult) -> list[tuple[str, str]]:
             "pyproject.toml: 'respect-gitignore' must be a boolean",
         ),
         ("select = [", "pyproject.toml: invalid TOML:"),
+        (
+            '[tool.mldebt.unseeded-randomness]\nseed-function = ["x"]',
+            "pyproject.toml: 'unseeded-randomness.seed-function': unknown option "
+            "(did you mean 'seed-functions'?)",
+        ),
+        (
+            '[tool.mldebt.unseeded-randomness]\nentrypoints = "train.py"',
+            "pyproject.toml: 'unseeded-randomness.entrypoints' must be a list of "
+            "strings, got str 'train.py'",
+        ),
+        (
+            "[tool.mldebt.implicit-features]\nx = 1",
+            "pyproject.toml: 'implicit-features.x': unknown option "
+            "(this family has no options)",
+        ),
+        (
+            "unseeded-randomness = 1",
+            "pyproject.toml: 'unseeded-randomness' must be a table of family options",
+        ),
+        (
+            'raw-data-dirs = ["a"]\n[tool.mldebt.raw-data-overwrite]\n'
+            'raw-data-dirs = ["b"]',
+            "pyproject.toml: 'raw-data-dirs' and 'raw-data-overwrite.raw-data-dirs' "
+            "are both set: keep [tool.mldebt.raw-data-overwrite] raw-data-dirs only",
+        ),
     ],
 )
 def test_config_errors_name_file_key_and_expectation(
@@ -236,3 +261,104 @@ def test_raw_data_dirs_reach_the_raw_data_rules(run_cli: Run, project: Project) 
     project(pyproject_toml='[tool.mldebt]\nraw-data-dirs = ["datasets/original"]\n')
     result = run_cli("check", "--output-format", "json", "--select", "MLD202")
     assert [f["line"] for f in json.loads(result.out)] == [2]
+    # the family table is the current spelling of the same setting
+    project(
+        pyproject_toml='[tool.mldebt.raw-data-overwrite]\nraw-data-dirs = ["datasets/original"]\n'
+    )
+    result = run_cli("check", "--output-format", "json", "--select", "MLD202")
+    assert [f["line"] for f in json.loads(result.out)] == [2]
+
+
+SEEDED_BY_HELPER = (
+    "import torch\n"
+    "from torch.utils.data import DataLoader\n"
+    "from tools import pin_everything\n"
+    "pin_everything(7)\n"
+    "x = torch.rand(3)\n"
+    "loader = DataLoader(ds, shuffle=True)\n"
+)
+
+
+def test_family_options_reach_every_rule_of_the_family(
+    run_cli: Run, project: Project
+) -> None:
+    # MLD101 (torch.rand) and MLD105 (a shuffled DataLoader) judge one program
+    project(train_py=SEEDED_BY_HELPER)
+    assert [c for _, c in codes(run_cli("check", "--output-format", "json"))] == [
+        "MLD101",
+        "MLD105",
+    ]
+    project(
+        pyproject_toml='[tool.mldebt.unseeded-randomness]\nseed-functions = ["pin_everything"]\n'
+    )
+    result = run_cli("check", "--output-format", "json")
+    assert result.code == 0 and codes(result) == [], result.out
+    assert result.err == ""
+
+
+def test_a_family_option_in_a_rule_table_applies_to_that_rule_with_a_warning(
+    run_cli: Run, project: Project
+) -> None:
+    project(
+        train_py=SEEDED_BY_HELPER,
+        pyproject_toml='[tool.mldebt.rules.MLD101]\nseed-functions = ["pin_everything"]\n',
+    )
+    result = run_cli("check", "--output-format", "json")
+    assert [c for _, c in codes(result)] == ["MLD105"]
+    assert result.err == (
+        "mldebt: warning: pyproject.toml: 'rules.MLD101.seed-functions' applies to "
+        "MLD101 only; set it under [tool.mldebt.unseeded-randomness] for every rule "
+        "of the family\n"
+    )
+    # set in both places, the rule's own table is a deliberate override: no warning
+    project(
+        pyproject_toml='[tool.mldebt.unseeded-randomness]\nseed-functions = ["x"]\n'
+        '[tool.mldebt.rules.MLD101]\nseed-functions = ["pin_everything"]\n'
+    )
+    result = run_cli("check", "--output-format", "json")
+    assert [c for _, c in codes(result)] == ["MLD105"] and result.err == ""
+
+
+def test_show_settings_prints_each_value_with_its_source(
+    run_cli: Run, project: Project
+) -> None:
+    project(
+        train_py=UNSEEDED,
+        pyproject_toml=(
+            '[tool.mldebt]\nextend-select = ["MLD107"]\nraw-data-dirs = ["datasets"]\n'
+            '[tool.mldebt.unseeded-randomness]\nentrypoints = ["jobs/*.py"]\n'
+            '[tool.mldebt.rules.machine-specific-path]\nallowed-prefixes = ["/srv/"]\n'
+        ),
+    )
+    result = run_cli("check", "--show-settings", "--ignore", "MLD404", "train.py")
+    assert result.code == 0 and result.err == ""
+    out = result.out
+    assert out.startswith(
+        "# Resolved settings for train.py\n# config: pyproject.toml\n"
+    )
+    lines = out.splitlines()
+    select = next(line for line in lines if line.startswith("select = "))
+    assert '"MLD107"' in select and '"MLD404"' not in select
+    assert select.endswith("# pyproject.toml: extend-select + --ignore")
+    assert (
+        'entrypoints = ["jobs/*.py"]  # pyproject.toml: unseeded-randomness.entrypoints'
+        in lines
+    )
+    assert (
+        'seed-functions = ["set_seed", "seed_everything", "set_random_seed", "seed_all"]  # default'
+        in lines
+    )
+    assert (
+        'raw-data-dirs = ["datasets"]  # pyproject.toml: raw-data-dirs (older spelling)'
+        in lines
+    )
+    assert (
+        'allowed-prefixes = ["/srv/"]  # pyproject.toml: rules.machine-specific-path.allowed-prefixes'
+        in lines
+    )
+    assert '"tests/" = ["' in out and "# default" in out
+    # nothing was linted: the unseeded draw in train.py is not reported
+    assert (
+        "MLD101"
+        not in out.split("[tool.mldebt.per-file-ignores]")[0].split("select")[0]
+    )

@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from mldebt.cli import main
+from mldebt.engine.categories import categories
 from mldebt.engine.config import _KEYS
 from mldebt.engine.registry import all_rules
-from mldebt.engine.rule import CATEGORIES
 
 from .conftest import CliResult
 
@@ -411,7 +411,7 @@ def test_explicit_config_file_is_validated_the_same_way(
 RULES = all_rules()
 SELECTORS = ["ALL", "MLD", "MLD1", "MLD10", "mld101", "E501", "", " ", "*"]
 SELECTORS += [
-    *CATEGORIES,
+    *categories(),
     *(rule.code for rule in RULES),
     *(rule.name for rule in RULES),
 ]

@@ -2,8 +2,9 @@
 
 import pytest
 
+from mldebt.engine.categories import categories
 from mldebt.engine.registry import all_rules
-from mldebt.engine.rule import CATEGORIES, Rule
+from mldebt.engine.rule import Rule
 from mldebt.engine.testing import ExampleCase, check_example, example_cases
 
 CASES = list(example_cases())
@@ -24,7 +25,7 @@ def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
         "## Use instead",
     ):
         assert heading in doc, f"{rule.code} docs lack {heading!r}"
-    assert rule.name not in CATEGORIES, f"{rule.code}: its name is a category's slug"
+    assert rule.name not in categories(), f"{rule.code}: its name is a category's slug"
     has_fixed_examples = any(example.fixed is not None for example in rule.invalid)
     assert has_fixed_examples == (
         rule.fix_safety is not None

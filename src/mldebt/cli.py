@@ -11,8 +11,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mldebt import __version__
+
+if TYPE_CHECKING:
+    from mldebt.engine.rule import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 OUTPUT_FORMATS = ("text", "json", "github")
@@ -73,6 +77,12 @@ def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> 
         help="print counts per rule instead of each finding",
     )
     parser.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings that apply to the first path, each with where it "
+        "came from, and lint nothing",
+    )
+    parser.add_argument(
         "--config",
         metavar="FILE",
         help="use this TOML file instead of discovering pyproject.toml",
@@ -107,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
     rule = commands.add_parser("rule", help="print a rule's documentation")
-    rule.add_argument("rule", nargs="?", help="a rule code or name, e.g. MLD101")
+    rule.add_argument(
+        "rule", nargs="?", help="a rule code or name (e.g. MLD101), or a category"
+    )
     rule.add_argument("--all", action="store_true", help="print every rule's docs")
     clean = commands.add_parser(
         "clean", help="delete the .mldebt_cache/ folders of the current project"
@@ -175,8 +187,15 @@ def _run_check(args: argparse.Namespace) -> int:
     )
     resolver = SettingsResolver(cli, args.config)
     resolver.default()  # validate the config even when no file is found
+    if args.show_settings:
+        from mldebt.engine.show_settings import render_settings
+
+        first = args.paths[0] if args.paths else "."
+        sys.stdout.write(render_settings(resolver.for_path(first), first))
+        return EXIT_CLEAN
     notes: list[str] = []
     files = collect_files(args.paths, resolver, notes)
+    notes.extend(note for found in resolver.resolved() for note in found.warnings)
     for note in notes:
         print(f"mldebt: warning: {note}", file=sys.stderr)
     # A progress line only for a person at a terminal: not under pre-commit (which
@@ -276,11 +295,20 @@ def _run_rules(args: argparse.Namespace) -> int:
 
 
 def _run_rule(args: argparse.Namespace) -> int:
+    from mldebt.engine.categories import categories
     from mldebt.engine.config import ConfigError, resolve_selector
+    from mldebt.engine.docs import render_category
     from mldebt.engine.registry import all_rules, rules_by_key
 
+    def members(slug: str) -> list[type[Rule]]:
+        return [rule for rule in all_rules() if rule.category == slug]
+
     if args.all:
-        print("\n".join(rule.documentation() for rule in all_rules()), end="")
+        pages = []
+        for slug, family in categories().items():
+            pages.append(render_category(family, members(slug)))
+            pages += [rule.documentation() for rule in members(slug)]
+        print("\n".join(pages), end="")
         return EXIT_CLEAN
     if not args.rule:
         return _error(
@@ -288,6 +316,10 @@ def _run_rule(args: argparse.Namespace) -> int:
         )
     by_key = rules_by_key()
     rule = by_key.get(args.rule) or by_key.get(args.rule.upper())
+    category = categories().get(args.rule)
+    if rule is None and category is not None:
+        print(render_category(category, members(category.slug)), end="")
+        return EXIT_CLEAN
     if rule is None:
         try:
             codes = resolve_selector(args.rule, "rule")

@@ -89,7 +89,10 @@ def settings_key(settings: Settings) -> str:
         "per_file_ignores": [
             [glob, sorted(codes)] for glob, codes in settings.per_file_ignores
         ],
-        "raw_data_dirs": list(settings.raw_data_dirs),
+        "families": {
+            slug: sorted((key, repr(value)) for key, value in options.items())
+            for slug, options in sorted(settings.family_options.items())
+        },
     }
     encoded = json.dumps(parts, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()[:20]

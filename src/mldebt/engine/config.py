@@ -18,8 +18,10 @@ from typing import Any
 
 import pathspec
 
+from mldebt.engine.categories import categories
+from mldebt.engine.options import Option
 from mldebt.engine.registry import all_rules, rules_by_key
-from mldebt.engine.rule import CATEGORIES, Rule
+from mldebt.engine.rule import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,11 +53,6 @@ DEFAULT_EXCLUDE = (
     "site-packages",
 )
 
-# Folders whose files are raw data: never overwritten, moved or deleted. Globs in
-# .gitignore syntax, relative to the config's folder; "raw" matches any folder
-# named raw at any depth.
-DEFAULT_RAW_DATA_DIRS = ("data/raw", "raw")
-
 # Tests are full of literal paths, hosts, fake secrets, hyperparameters and
 # positional column picks on purpose: those two families are off for them unless a
 # project says otherwise (``per-file-ignores`` replaces this table,
@@ -78,18 +75,8 @@ _KEYS = {
     "raw-data-dirs": "a list of folder globs holding raw data",
     "rules": "a table of [tool.mldebt.rules.<CODE or name>] option tables",
 }
-
-
-@functools.lru_cache(maxsize=32)
-def _raw_data_spec(globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(globs)
-
-
-def is_raw_data(raw_data_dirs: tuple[str, ...], relative_path: str) -> bool:
-    """Whether a path (relative to the config's folder, ``/``-separated) is in one
-    of the ``raw-data-dirs`` folders, or is one of them. The one place the rules
-    and the hooks decide what raw data is."""
-    return _raw_data_spec(raw_data_dirs).match_file(relative_path)
+# The older spellings of family options: top-level key -> (category, option).
+_OLD_FAMILY_KEYS = {"raw-data-dirs": ("raw-data-overwrite", "raw-data-dirs")}
 
 
 class ConfigError(Exception):
@@ -103,7 +90,8 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def _selector_choices() -> list[str]:
     rules = all_rules()
-    return ["ALL", *CATEGORIES, *(r.code for r in rules), *(r.name for r in rules)]
+    slugs = list(categories())
+    return ["ALL", *slugs, *(r.code for r in rules), *(r.name for r in rules)]
 
 
 def resolve_selector(selector: str, where: str, widen: bool = True) -> set[str]:
@@ -129,7 +117,7 @@ def resolve_selector(selector: str, where: str, widen: bool = True) -> set[str]:
         }
         if matched:
             return matched
-    if token in CATEGORIES:
+    if token in categories():
         return {
             rule.code
             for rule in rules
@@ -169,7 +157,31 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     cache: bool = True  # may write .mldebt_cache/ under root (--no-cache: never)
-    raw_data_dirs: tuple[str, ...] = DEFAULT_RAW_DATA_DIRS
+    # ``[tool.mldebt.<category>]``: the family options the config sets, by category.
+    family_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The table as written and the command line's flags, for ``--show-settings``
+    # (where each value came from); notes about the config to print once.
+    table: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    cli: CliOverrides | None = field(default=None, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def family_value(self, category: str, name: str) -> Any:
+        """The value of one family option: as configured, else its default."""
+        configured = self.family_options.get(category, {})
+        if name in configured:
+            return configured[name]
+        option = categories()[category].option(name)
+        if option is None:
+            raise KeyError(f"{category} has no option {name!r}")
+        return option.default
+
+    def options_for(self, rule: type[Rule]) -> dict[str, Any]:
+        """Every option ``rule`` reads, resolved: the defaults, then the family's
+        table, then the rule's own table (which may override a family option)."""
+        values = {option.name: option.default for option in rule.all_options()}
+        values.update(self.family_options.get(rule.category, {}))
+        values.update(self.rule_options.get(rule.code, {}))
+        return values
 
     @functools.cached_property
     def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
@@ -221,7 +233,63 @@ def _expect_list(value: object, key: str, where: str) -> list[str]:
     return value
 
 
-def _validate_rule_options(table: object, where: str) -> dict[str, dict[str, Any]]:
+def _check_option(option: Option, value: object, key: str, where: str) -> None:
+    """A ``ConfigError`` naming ``key`` when ``value`` is not of ``option``'s type."""
+    if not option.accepts(value):
+        raise ConfigError(
+            f"{where}: '{key}' must be {option.type_name}, "
+            f"got {type(value).__name__} {value!r}"
+        )
+
+
+def _unknown_option(name: str, known: Mapping[str, Option], nothing: str) -> str:
+    """The hint after 'unknown option': a close name, the names, or ``nothing``."""
+    if not known:
+        return f" ({nothing})"
+    return _did_you_mean(name, known) or f" (options: {', '.join(known)})"
+
+
+def _validate_family_options(
+    table: Mapping[str, Any], where: str
+) -> dict[str, dict[str, Any]]:
+    """The ``[tool.mldebt.<category>]`` tables, checked against each family's
+    options, with the older top-level spellings (``raw-data-dirs``) folded in."""
+    options: dict[str, dict[str, Any]] = {}
+    for slug, category in categories().items():
+        if slug not in table:
+            continue
+        values = table[slug]
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: '{slug}' must be a table of family options")
+        known = {option.name: option for option in category.options}
+        for name, value in values.items():
+            option = known.get(name)
+            if option is None:
+                hint = _unknown_option(name, known, "this family has no options")
+                raise ConfigError(f"{where}: '{slug}.{name}': unknown option{hint}")
+            _check_option(option, value, f"{slug}.{name}", where)
+            options.setdefault(slug, {})[name] = value
+    for key, (slug, name) in _OLD_FAMILY_KEYS.items():
+        if key not in table:
+            continue
+        if name in options.get(slug, {}):
+            raise ConfigError(
+                f"{where}: '{key}' and '{slug}.{name}' are both set: keep "
+                f"[tool.mldebt.{slug}] {name} only"
+            )
+        options.setdefault(slug, {})[name] = _expect_globs(table[key], key, where)
+    return options
+
+
+def _validate_rule_options(
+    table: object,
+    where: str,
+    family: Mapping[str, Mapping[str, Any]],
+    warnings: list[str],
+) -> dict[str, dict[str, Any]]:
+    """The ``[tool.mldebt.rules.<rule>]`` tables. A family option set there
+    applies to that rule only; unless the family's table sets it too, a warning
+    says where it reaches every rule of the family."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: 'rules' must be {_KEYS['rules']}")
     by_key = rules_by_key()
@@ -235,25 +303,23 @@ def _validate_rule_options(table: object, where: str) -> dict[str, dict[str, Any
             )
         if not isinstance(values, dict):
             raise ConfigError(f"{where}: 'rules.{key}' must be a table of options")
-        known = {option.name: option for option in rule.options}
+        known = {option.name: option for option in rule.all_options()}
+        family_names = {option.name for option in categories()[rule.category].options}
         for name, value in values.items():
             option = known.get(name)
             if option is None:
-                if known:
-                    hint = (
-                        _did_you_mean(name, known) or f" (options: {', '.join(known)})"
-                    )
-                else:
-                    hint = " (this rule has no options)"
+                hint = _unknown_option(name, known, "this rule has no options")
                 raise ConfigError(
                     f"{where}: 'rules.{key}.{name}': unknown option{hint}"
                 )
-            if not option.accepts(value):
-                raise ConfigError(
-                    f"{where}: 'rules.{key}.{name}' must be {option.type_name}, "
-                    f"got {type(value).__name__} {value!r}"
-                )
+            _check_option(option, value, f"rules.{key}.{name}", where)
             options.setdefault(rule.code, {})[name] = value
+            if name in family_names and name not in family.get(rule.category, {}):
+                warnings.append(
+                    f"{where}: 'rules.{key}.{name}' applies to {rule.code} only; "
+                    f"set it under [tool.mldebt.{rule.category}] for every rule "
+                    "of the family"
+                )
     return options
 
 
@@ -284,10 +350,11 @@ def settings_from_table(
 ) -> Settings:
     """Validate one ``[tool.mldebt]`` table and turn it into ``Settings``."""
     where = config_path or "command line"
+    keys = [*_KEYS, *categories()]
     for key in table:
-        if key not in _KEYS:
+        if key not in keys:
             raise ConfigError(
-                f"{where}: [tool.mldebt] unknown key '{key}'{_did_you_mean(key, _KEYS)}"
+                f"{where}: [tool.mldebt] unknown key '{key}'{_did_you_mean(key, keys)}"
             )
     per_file = [
         *_per_file_ignores(table, "per-file-ignores", where),
@@ -302,21 +369,23 @@ def settings_from_table(
     extend = tuple(
         _expect_globs(table.get("extend-exclude", []), "extend-exclude", where)
     )
-    raw_default = list(DEFAULT_RAW_DATA_DIRS)
-    raw_data_dirs = tuple(
-        _expect_globs(table.get("raw-data-dirs", raw_default), "raw-data-dirs", where)
-    )
+    warnings: list[str] = []
+    family = _validate_family_options(table, where)
+    rules = _validate_rule_options(table.get("rules", {}), where, family, warnings)
     return Settings(
         root=root,
         config_path=config_path,
         selected=_select(table, where, cli),
-        rule_options=_validate_rule_options(table.get("rules", {}), where),
+        rule_options=rules,
         per_file_ignores=tuple(per_file),
         exclude=exclude,
         extend_exclude=extend,
         respect_gitignore=respect,
         cache=cli.cache,
-        raw_data_dirs=raw_data_dirs,
+        family_options=family,
+        table=table,
+        cli=cli,
+        warnings=tuple(warnings),
     )
 
 
@@ -393,6 +462,12 @@ class SettingsResolver:
             table = read_table(config_file, require_tool_table=False) or {}
             root = os.path.dirname(os.path.abspath(config_file))
             self._forced = settings_from_table(table, root, config_file, cli)
+
+    def resolved(self) -> list[Settings]:
+        """Every distinct ``Settings`` resolved so far (the forced one first)."""
+        found = [self._forced] if self._forced is not None else []
+        found.extend(self._by_config.values())
+        return list({id(settings): settings for settings in found}.values())
 
     def default(self) -> Settings:
         """Settings for the current directory."""

@@ -5,7 +5,11 @@ from __future__ import annotations
 import inspect
 import json
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from mldebt.engine.categories import Category, family_options
+from mldebt.engine.options import Option
 
 if TYPE_CHECKING:
     from mldebt.engine.rule import Rule
@@ -28,6 +32,66 @@ def _code_block(code: str) -> str:
     return "```python\n" + textwrap.dedent(code).strip("\n") + "\n```"
 
 
+def _option_rows(options: Sequence[Option]) -> list[str]:
+    rows = ["| option | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for option in options:
+        rows.append(
+            f"| `{option.name}` | {option.type_name} | "
+            f"`{toml_value(option.default)}` | {option.doc} |"
+        )
+    return rows
+
+
+def _options_section(rule: type[Rule], family: Sequence[Option]) -> str:
+    """The rule's own options, then a pointer to the ones its family reads."""
+    rows = ["## Options"]
+    if rule.options:
+        rows += ["", *_option_rows(rule.options), ""]
+        rows.append(
+            f"Set them in `pyproject.toml` under `[tool.mldebt.rules.{rule.code}]` "
+            f"(or `[tool.mldebt.rules.{rule.name}]`)."
+        )
+    if family:
+        names = ", ".join(f"`{option.name}`" for option in family)
+        rows += [
+            "",
+            f"{'Also' if rule.options else 'The'} options of the whole "
+            f"`{rule.category}` family, set once under "
+            f"`[tool.mldebt.{rule.category}]`: {names} (`mldebt rule "
+            f"{rule.category}` describes them; a rule's own table overrides them "
+            "for that rule).",
+        ]
+    return "\n".join(rows)
+
+
+def render_category(category: Category, rules: Sequence[type[Rule]]) -> str:
+    """Markdown for ``mldebt rule <category>``: what the family is about, its
+    rules, and the options all of them read."""
+    description = category.description
+    summary, _, body = description.partition("\n\n")
+    parts = [
+        f"# {category.slug}: {category.title}",
+        " ".join(summary.split()),
+    ]
+    if body.strip():
+        parts.append(body.strip())
+    listed = "\n".join(
+        f"- `{rule.code}` {rule.name}"
+        + ("" if rule.default_enabled else " (off by default)")
+        for rule in rules
+    )
+    parts.append("## Rules\n\n" + listed)
+    if category.options:
+        rows = ["## Family options", "", *_option_rows(category.options), ""]
+        rows.append(
+            f"Set them once in `pyproject.toml` under `[tool.mldebt.{category.slug}]`;"
+            " every rule of the family reads them. A rule's own table "
+            f"(`[tool.mldebt.rules.<CODE>]`) overrides them for that rule."
+        )
+        parts.append("\n".join(rows))
+    return "\n\n".join(parts) + "\n"
+
+
 def render_rule(rule: type[Rule]) -> str:
     """Markdown for ``mldebt rule CODE`` and docs/rules: the docstring's sections,
     the options table, and the rule's own test examples."""
@@ -45,24 +109,9 @@ def render_rule(rule: type[Rule]) -> str:
     ]
     if body.strip():
         parts.append(body.strip())
-    if rule.options:
-        rows = [
-            "## Options",
-            "",
-            "| option | type | default | meaning |",
-            "| --- | --- | --- | --- |",
-        ]
-        for option in rule.options:
-            rows.append(
-                f"| `{option.name}` | {option.type_name} | "
-                f"`{toml_value(option.default)}` | {option.doc} |"
-            )
-        rows.append("")
-        rows.append(
-            f"Set them in `pyproject.toml` under `[tool.mldebt.rules.{rule.code}]` "
-            f"(or `[tool.mldebt.rules.{rule.name}]`)."
-        )
-        parts.append("\n".join(rows))
+    family = family_options(rule.category)
+    if rule.options or family:
+        parts.append(_options_section(rule, family))
     elif "## Options" not in body:
         parts.append("## Options\n\nNone.")
     if rule.invalid:

@@ -93,19 +93,16 @@ class Linter:
         for rule_class in rule_classes:
             if rule_class.engine_rule:
                 continue
-            options = settings.rule_options.get(rule_class.code, {})
-            self.rules.append(rule_class(options))
+            self.rules.append(rule_class(settings.options_for(rule_class)))
         # Notebook-only rules are left out of a .py file's traversal and pre-filter.
         self.file_rules = [rule for rule in self.rules if not rule.notebook_only]
-        self.triggers = _trigger_bytes(self.file_rules, settings.raw_data_dirs)
-        self._rule_triggers = [
-            tuple(rule.trigger_words(settings.raw_data_dirs)) for rule in self.rules
-        ]
+        self.triggers = _trigger_bytes(self.file_rules)
+        self._rule_triggers = [tuple(rule.trigger_words()) for rule in self.rules]
         self._rule_trigger_bytes = [
             tuple(word.encode() for word in words) for words in self._rule_triggers
         ]
         self._tables: dict[tuple[int, ...], DispatchTable] = {}
-        self.notebook_triggers = _trigger_bytes(self.rules, settings.raw_data_dirs)
+        self.notebook_triggers = _trigger_bytes(self.rules)
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
         self._projects: dict[str, ProjectIndex] = {}
@@ -220,7 +217,6 @@ class Linter:
             text,
             self.settings.relative(path),
             lambda: self._consult_project(path),
-            self.settings.raw_data_dirs,
             NotebookView(notebook) if notebook is not None else None,
         )
         if self.metadata_providers:
@@ -745,15 +741,9 @@ def _apply_to_cells(
     return fixed
 
 
-def _trigger_bytes(
-    rules: Sequence[Rule], raw_data_dirs: tuple[str, ...]
-) -> tuple[bytes, ...]:
+def _trigger_bytes(rules: Sequence[Rule]) -> tuple[bytes, ...]:
     return tuple(
-        {
-            trigger.encode()
-            for rule in rules
-            for trigger in rule.trigger_words(raw_data_dirs)
-        }
+        {trigger.encode() for rule in rules for trigger in rule.trigger_words()}
     )
 
 

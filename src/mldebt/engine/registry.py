@@ -1,4 +1,10 @@
-"""Rule discovery: every ``Rule`` subclass in a module of ``mldebt.rules``."""
+"""Rule discovery: every ``Rule`` subclass in the modules of a category package.
+
+A category is a package of ``mldebt.rules`` (see ``engine.categories``); each of
+its public modules holds one rule. Modules named ``_*.py`` (a family's shared
+analysis) and ``*api.py`` (its library tables) hold none, and a rule whose
+``category`` is not its package's is refused.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,42 @@ import functools
 import importlib
 import pkgutil
 
+from mldebt.engine.categories import categories
 from mldebt.engine.rule import Rule
+
+
+def _rule_modules(package_name: str) -> list[str]:
+    """The modules of one category package that hold rules, sorted by name."""
+    package = importlib.import_module(package_name)
+    return [
+        f"{package_name}.{info.name}"
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+        if not info.ispkg
+        and not info.name.startswith("_")
+        and not info.name.endswith("api")
+    ]
 
 
 @functools.lru_cache(maxsize=1)
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class mldebt ships, sorted by code (imported once per process)."""
-    import mldebt.rules as package
-
     found: dict[str, type[Rule]] = {}
-    for module_info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Rule)
-                and value is not Rule
-                and "code" in vars(value)
-                and value.__module__ == module.__name__
-            ):
+    for category in categories().values():
+        for module_name in _rule_modules(category.package):
+            module = importlib.import_module(module_name)
+            for value in vars(module).values():
+                if not (
+                    isinstance(value, type)
+                    and issubclass(value, Rule)
+                    and "code" in vars(value)
+                    and value.__module__ == module.__name__
+                ):
+                    continue
+                if value.category != category.slug:
+                    raise RuntimeError(
+                        f"{value.code} lives in {category.package} but says its "
+                        f"category is {value.category!r}"
+                    )
                 other = found.get(value.code)
                 if other is not None and other is not value:
                     raise RuntimeError(

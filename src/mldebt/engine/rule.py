@@ -18,19 +18,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import libcst as cst
 from libcst.metadata import BaseMetadataProvider
 
+from mldebt.engine.categories import categories, family_options
 from mldebt.engine.findings import Applicability
+from mldebt.engine.options import Option
 from mldebt.engine.traversal import is_visited_node_name
 
 if TYPE_CHECKING:
     from mldebt.engine.traversal import FileContext
 
-CATEGORIES = {
-    "syntax": "Files mldebt cannot parse",
-    "unseeded-randomness": "Randomness the program does not pin",
-    "raw-data-overwrite": "Raw data written over, moved or deleted",
-    "hardcoded-config": "Paths, secrets, hosts and hyperparameters baked into code",
-    "implicit-features": "Model features implied by position or exclusion",
-}
 
 _CODE = re.compile(r"^MLD\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -58,36 +53,6 @@ class Invalid:
     line: int | None = None
     column: int | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Option:
-    """A typed per-rule option, set in ``[tool.mldebt.rules.<CODE or name>]``."""
-
-    name: str
-    type: type | tuple[type, ...]
-    default: Any
-    doc: str
-
-    @property
-    def type_name(self) -> str:
-        """The TOML type users must write, for error messages and docs."""
-        names = {list: "a list of strings", bool: "a boolean", int: "an integer"}
-        names.update({str: "a string", float: "a number"})
-        if isinstance(self.type, tuple):
-            return " or ".join(names.get(kind, kind.__name__) for kind in self.type)
-        return names.get(self.type, self.type.__name__)
-
-    def accepts(self, value: object) -> bool:
-        """Whether ``value`` (as read from TOML) has this option's type."""
-        kinds = self.type if isinstance(self.type, tuple) else (self.type,)
-        if isinstance(value, bool) and bool not in kinds:
-            return False
-        if not isinstance(value, kinds):
-            return False
-        if isinstance(value, list):
-            return all(isinstance(item, str) for item in value)
-        return True
 
 
 @dataclass(frozen=True)
@@ -189,7 +154,7 @@ class Rule:
             raise TypeError(f"{cls.__name__}: code {cls.code!r} is not MLDnnn")
         if not _NAME.match(cls.name):
             raise TypeError(f"{cls.__name__}: name {cls.name!r} is not kebab-case")
-        if cls.category not in CATEGORIES:
+        if cls.category not in categories():
             raise TypeError(f"{cls.__name__}: unknown category {cls.category!r}")
         if not cls.engine_rule and not cls.triggers:
             raise TypeError(f"{cls.__name__}: declare at least one trigger substring")
@@ -200,8 +165,9 @@ class Rule:
                     raise TypeError(f"{cls.__name__}.{attribute}: node is not visited")
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        """Create the rule once per process with its validated options."""
-        values = {option.name: option.default for option in self.options}
+        """Create the rule once per process with its validated options: its own
+        and its family's (``[tool.mldebt.<category>]``), defaults filled in."""
+        values = {option.name: option.default for option in self.all_options()}
         values.update(options or {})
         self.option_values: dict[str, Any] = values
         self.reports: list[Report] = []
@@ -213,9 +179,14 @@ class Rule:
         assert self._ctx is not None, "ctx is only available while a file is linted"
         return self._ctx
 
-    def trigger_words(self, raw_data_dirs: Sequence[str]) -> tuple[str, ...]:
+    @classmethod
+    def all_options(cls) -> tuple[Option, ...]:
+        """The options the rule reads: its family's, then its own."""
+        return (*family_options(cls.category), *cls.options)
+
+    def trigger_words(self) -> tuple[str, ...]:
         """The substrings that make a file worth parsing for this rule; by default
-        ``triggers``. Rules whose targets depend on project settings extend them."""
+        ``triggers``. Rules whose targets depend on their options extend them."""
         return self.triggers
 
     def option(self, name: str) -> Any:

@@ -9,8 +9,8 @@ nested expressions cannot exhaust Python's recursion limit.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import libcst as cst
 from libcst.metadata import BaseMetadataProvider
@@ -161,22 +161,17 @@ class FileContext:
         text: str,
         relative_path: str = "",
         project_index: Callable[[], ProjectIndex | None] | None = None,
-        raw_data_dirs: tuple[str, ...] = (),
         notebook: NotebookView | None = None,
     ) -> None:
         """Set up the context for one parsed file.
 
         ``relative_path`` is the path relative to the config's folder, with ``/``
-        separators (what globs in options are matched against); ``raw_data_dirs``
-        is the project's ``raw-data-dirs`` setting. ``notebook`` is set when the
+        separators (what globs in options are matched against). ``notebook`` is set when the
         module is a Jupyter notebook's code cells joined (``module``/``text`` are
         then the joined cells, IPython syntax masked).
         """
-        self.raw_data_dirs = raw_data_dirs
         self.notebook = notebook
-        # Per-file state several rules derive alike, computed once (keyed by what
-        # it depends on); see SeedAwareRule.
-        self.shared: dict[object, object] = {}
+        self._facts: dict[Hashable, object] = {}
         self.path = path
         self.relative_path = relative_path or path.replace("\\", "/")
         self._project_index = project_index
@@ -185,6 +180,15 @@ class FileContext:
         self.names = NameTracker(module)
         self.ancestors: list[cst.CSTNode] = []
         self.resolved_metadata: Mapping[type[Any], Mapping[cst.CSTNode, Any]] = {}
+
+    def file_fact(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Per-file state that several rules of a family derive alike (a seed
+        tracker, a value-flow map), made by ``make`` once per file and shared.
+        ``key`` names the fact and everything it depends on (the options that
+        shape it); ``make`` must always build the same type for one key."""
+        if key not in self._facts:
+            self._facts[key] = make()
+        return cast(T, self._facts[key])
 
     def metadata(self, provider: type[BaseMetadataProvider[T]], node: cst.CSTNode) -> T:
         """The value a libcst metadata provider computed for ``node``; the rule must

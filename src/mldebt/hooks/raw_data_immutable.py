@@ -19,13 +19,9 @@ from dataclasses import dataclass
 
 import pathspec
 
-from mldebt.engine.config import (
-    CliOverrides,
-    ConfigError,
-    SettingsResolver,
-    is_raw_data,
-)
+from mldebt.engine.config import CliOverrides, ConfigError, SettingsResolver
 from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
+from mldebt.rules.raw_data_overwrite import is_raw_data
 
 PROG = "mldebt-raw-data-immutable"
 HINT = (
@@ -132,7 +128,8 @@ class RawDataMatcher:
         # folder; the repository root is the folder the defaults mean.
         base = settings.root if settings.config_path is not None else self.root
         relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        return is_raw_data(settings.raw_data_dirs, relative)
+        folders = settings.family_value("raw-data-overwrite", "raw-data-dirs")
+        return is_raw_data(tuple(folders), relative)
 
 
 def find_raw_data_changes(

@@ -10,7 +10,7 @@ import libcst as cst
 
 from mldebt.engine.helpers import argument, calls_in, has_star_args, is_none
 from mldebt.engine.traversal import FileContext
-from mldebt.rules.randomness_api import (
+from mldebt.rules.unseeded_randomness.api import (
     ALL_FAMILIES,
     ENTROPY_PREFIXES,
     ENTROPY_SOURCES,

@@ -1,10 +1,6 @@
-"""Hyperparameters and thresholds inline in code (MLD304, MLD306).
+"""MLD304 inline-hyperparameter.
 
-Both rules flag a number passed where a tuned value goes and offer the same safe
-fix: the literal becomes a module-level UPPER_CASE constant named after what it is,
-inserted after the module's imports. A literal that already sits in a config
-position (a module constant, a config dict, a parameter default, a config class's
-field, a CLI default, a search space) is left alone.
+A hyperparameter written as a number inside training code.
 """
 
 from __future__ import annotations
@@ -12,20 +8,15 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
 from mldebt.engine.helpers import argument, has_star_args
-from mldebt.engine.rule import Fix, Invalid, NodeEdit, Option, Rule, Valid
-from mldebt.rules.hyperparameters_api import (
-    CONFIG_CALL_SUFFIXES,
-    CONFIG_CLASS_BASES,
-    CONFIG_CLASS_DECORATORS,
-    CONFIG_CLASS_NAME,
+from mldebt.engine.options import Option
+from mldebt.engine.rule import Invalid, Valid
+from mldebt.rules.hardcoded_config._constants import ExtractsConstants
+from mldebt.rules.hardcoded_config.hyperparameters_api import (
     CONFIG_MODULES,
-    CONFIG_NAME,
     EPOCH_VARIABLE,
     HYPERPARAMETER_APIS,
     HYPERPARAMETER_TRIGGERS,
@@ -36,9 +27,7 @@ from mldebt.rules.hyperparameters_api import (
     POSITIONAL_HYPERPARAMETERS,
     PROGRESS_RANGES,
     PROGRESS_WRAPPERS,
-    SEARCH_SPACE_KEYWORDS,
     TRAINING_FUNCTIONS,
-    UPPER_CASE,
 )
 
 _KERAS_ALIASES = ("tensorflow.keras.", "tf_keras.", "keras.src.")
@@ -104,193 +93,7 @@ def _shuffles(call: cst.Call) -> bool:
     )
 
 
-def _decorator_name(decorator: cst.Decorator) -> cst.BaseExpression:
-    expression = decorator.decorator
-    return expression.func if isinstance(expression, cst.Call) else expression
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """A literal to replace with a module constant: what it is and where it is."""
-
-    literal: cst.BaseExpression
-    anchor: cst.CSTNode  # the statement whose lines a noqa may sit on
-    names: tuple[str, ...]  # candidate constant names, best first
-    message: str
-    fixable: bool
-
-
-class _ExtractsConstants(Rule):
-    """Shared by rules whose fix names a literal: collects the findings during the
-    walk and reports them at the end of the file, when every name in use is known
-    and constants can be named without clashing."""
-
-    def on_begin_file(self) -> None:
-        """Forget the previous file's literals."""
-        self._found: list[Extraction] = []
-
-    def add(
-        self,
-        literal: cst.BaseExpression,
-        names: Sequence[str],
-        message: str,
-        fixable: bool = True,
-    ) -> None:
-        """Record a literal that must become a named constant."""
-        anchor = self.ctx.anchor_for(literal)
-        self._found.append(Extraction(literal, anchor, tuple(names), message, fixable))
-
-    def in_config_position(self) -> bool:
-        """Whether the node being visited sits where literals are configuration:
-        a parameter default, a CLI default or config call, a search space, a config
-        class's body, or a module-level UPPER_CASE or config-named assignment."""
-        ancestors = self.ctx.ancestors
-        for index in range(len(ancestors) - 2, -1, -1):
-            node = ancestors[index]
-            if isinstance(node, cst.Param):
-                return True
-            if isinstance(node, cst.Arg) and node.keyword is not None:
-                if node.keyword.value in SEARCH_SPACE_KEYWORDS:
-                    return True
-            elif isinstance(node, cst.Call) and self._is_config_call(node):
-                return True
-            elif isinstance(node, (cst.FunctionDef, cst.Lambda)):
-                return False
-            elif isinstance(node, cst.ClassDef):
-                return self._is_config_class(node)
-            elif isinstance(node, (cst.Assign, cst.AnnAssign)) and index <= 2:
-                return self._is_config_assignment(node)
-        return False
-
-    def _is_config_call(self, node: cst.Call) -> bool:
-        qualname = self.ctx.qualified_name(node.func) or ""
-        if isinstance(node.func, cst.Attribute):
-            method = node.func.attr.value
-        elif isinstance(node.func, cst.Name):
-            method = node.func.value
-        else:
-            method = ""
-        for suffix in CONFIG_CALL_SUFFIXES:
-            if suffix.endswith("."):
-                if qualname.startswith(suffix):
-                    return True
-            elif qualname == suffix or (method and method == suffix):
-                return True
-        return False
-
-    def _is_config_class(self, node: cst.ClassDef) -> bool:
-        if CONFIG_CLASS_NAME.search(node.name.value):
-            return True
-        for decorator in node.decorators:
-            expression = _decorator_name(decorator)
-            qualname = self.ctx.qualified_name(expression) or ""
-            if qualname in CONFIG_CLASS_DECORATORS:
-                return True
-            if isinstance(expression, cst.Name) and expression.value == "dataclass":
-                return True
-        for base in node.bases:
-            value = base.value
-            last = value.attr.value if isinstance(value, cst.Attribute) else None
-            if isinstance(value, cst.Name):
-                last = value.value
-            if last in CONFIG_CLASS_BASES:
-                return True
-        return False
-
-    @staticmethod
-    def _is_config_assignment(node: cst.Assign | cst.AnnAssign) -> bool:
-        if isinstance(node, cst.Assign):
-            targets = [target.target for target in node.targets]
-        else:
-            targets = [node.target]
-        names = [t.value for t in targets if isinstance(t, cst.Name)]
-        if not names or len(names) != len(targets):
-            return False
-        return all(UPPER_CASE.match(name) or CONFIG_NAME.search(name) for name in names)
-
-    def end_file(self) -> None:
-        """Name the constants and report every literal with its fix."""
-        if not self._found:
-            return
-        insertion = self._insertion_point()
-        taken: dict[str, str] = {}  # constant name -> the literal's code
-        text = self.ctx.text
-        for found in self._found:
-            fix = None
-            if found.fixable and insertion is not None:
-                code = self.ctx.module.code_for_node(found.literal)
-                name = self._free_name(found.names, code, taken, text)
-                taken[name] = code
-                fix = self._extract(found.literal, name, code, insertion)
-            self.report(found.literal, found.message, fix=fix, anchor=found.anchor)
-
-    @staticmethod
-    def _free_name(
-        names: Sequence[str], code: str, taken: dict[str, str], text: str
-    ) -> str:
-        """The first candidate that is unused in the file (or already names the same
-        literal); else the first with a number appended."""
-
-        def usable(name: str) -> bool:
-            if name in taken:
-                return taken[name] == code
-            return re.search(rf"\b{re.escape(name)}\b", text) is None
-
-        for name in names:
-            if usable(name):
-                return name
-        number = 2
-        while not usable(f"{names[0]}_{number}"):
-            number += 1
-        return f"{names[0]}_{number}"
-
-    def _insertion_point(self) -> tuple[str, cst.CSTNode] | None:
-        """Where new constants go: after the docstring, ``__future__`` imports and
-        the imports that open the module; before its first statement otherwise."""
-        body = list(self.ctx.module.body)
-        if not body:
-            return None
-        last: cst.CSTNode | None = None
-        for index, statement in enumerate(body):
-            if not isinstance(statement, cst.SimpleStatementLine):
-                break
-            small = statement.body
-            is_docstring = (
-                index == 0
-                and len(small) == 1
-                and isinstance(small[0], cst.Expr)
-                and isinstance(
-                    small[0].value, (cst.SimpleString, cst.ConcatenatedString)
-                )
-            )
-            if not is_docstring and not all(
-                isinstance(s, (cst.Import, cst.ImportFrom)) for s in small
-            ):
-                break
-            last = statement
-        if last is None:
-            return "insert_before", body[0]
-        return "insert_after", last
-
-    def _extract(
-        self,
-        literal: cst.BaseExpression,
-        name: str,
-        code: str,
-        insertion: tuple[str, cst.CSTNode],
-    ) -> Fix:
-        kind, where = insertion
-        newline = self.ctx.module.default_newline
-        definition = NodeEdit(where, kind, f"{name} = {code}{newline}")
-        use = NodeEdit(literal, "replace", name)
-        return Fix(
-            "safe",
-            f"Extract `{code}` to the module constant `{name}`",
-            (use, definition),
-        )
-
-
-class InlineHyperparameter(_ExtractsConstants):
+class InlineHyperparameter(ExtractsConstants):
     """A hyperparameter written as a number inside training code.
 
     ## What it does
@@ -675,215 +478,6 @@ class InlineHyperparameter(_ExtractsConstants):
             BETAS = (0.9, 0.98)
             model = lgb.LGBMRegressor(num_leaves=NUM_LEAVES, reg_lambda=REG_LAMBDA)
             opt = optim.Adam(net.parameters(), betas=BETAS)
-            """,
-        ),
-    )
-
-
-_SCORE_METHODS = frozenset({"predict_proba", "decision_function", "sigmoid", "softmax"})
-_AGGREGATES = frozenset({"sum", "mean", "std", "var", "min", "max", "all", "any"})
-_SCORE_FUNCTIONS = frozenset(
-    {
-        "torch.sigmoid",
-        "torch.softmax",
-        "torch.special.expit",
-        "torch.nn.functional.sigmoid",
-        "torch.nn.functional.softmax",
-        "scipy.special.expit",
-        "scipy.special.softmax",
-        "tensorflow.sigmoid",
-        "tensorflow.nn.sigmoid",
-        "tensorflow.math.sigmoid",
-        "tensorflow.nn.softmax",
-        "jax.nn.sigmoid",
-    }
-)
-# Variables that hold predicted probabilities; a bare `score` is usually a metric
-# (`score > 0.9` checks accuracy), not a model output to threshold.
-_SCORE_NAME = re.compile(
-    r"(?i)^((y_)?(pred_?)?(proba|probas|probs?|probabilities)|y_scores?)(_\w+)?$"
-)
-
-
-def _is_fraction(node: cst.BaseExpression) -> bool:
-    """A float literal strictly between 0 and 1."""
-    if not isinstance(node, cst.Float):
-        return False
-    try:
-        value = float(node.value.replace("_", ""))
-    except ValueError:
-        return False
-    return 0.0 < value < 1.0
-
-
-class HardcodedThreshold(_ExtractsConstants):
-    """A decision threshold on model scores written as a number in the code.
-
-    ## What it does
-    Flags comparisons of a model's probabilities or scores (`predict_proba`,
-    `decision_function`, `sigmoid`/`softmax` outputs, or variables holding them)
-    with a literal between 0 and 1, such as `proba > 0.5`. Off by default: turn it
-    on with `extend-select = ["MLD306"]`.
-
-    ## Why is this bad?
-    The threshold is a tuned parameter of the deployed model (Sculley et al.,
-    "fixed thresholds in dynamic systems"): it must be chosen on validation data,
-    recorded with the model and revisited when the model is retrained. A literal in
-    code is none of that.
-
-    ## Example
-    ```python
-    churned = model.predict_proba(X)[:, 1] > 0.35
-    ```
-
-    ## Use instead
-    ```python
-    DECISION_THRESHOLD = 0.35  # chosen on the validation set, see report.md
-
-    churned = model.predict_proba(X)[:, 1] > DECISION_THRESHOLD
-    ```
-    The safe fix extracts the literal to such a constant.
-    """
-
-    code = "MLD306"
-    name = "hardcoded-threshold"
-    category = "hardcoded-config"
-    message = "decision threshold written inline"
-    triggers = (
-        "predict_proba",
-        "decision_function",
-        "sigmoid",
-        "softmax",
-        "expit",
-        "prob",
-        "score",
-    )
-    default_enabled = False
-    fix_safety = "safe"
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        """``score > 0.5`` and ``0.5 <= score``."""
-        left = node.left
-        for target in node.comparisons:
-            right = target.comparator
-            if not isinstance(
-                target.operator,
-                (
-                    cst.GreaterThan,
-                    cst.GreaterThanEqual,
-                    cst.LessThan,
-                    cst.LessThanEqual,
-                ),
-            ):
-                left = right
-                continue
-            for number, other in ((right, left), (left, right)):
-                if not _is_fraction(number):
-                    continue
-                if isinstance(number, cst.Float) and self._is_score(other, 3):
-                    self.add(
-                        number,
-                        ["DECISION_THRESHOLD", "THRESHOLD"],
-                        f"decision threshold `{number.value}` on model scores is "
-                        "written inline; name it and record how it was chosen",
-                    )
-                    break
-            left = right
-
-    def _is_score(self, node: cst.BaseExpression, depth: int) -> bool:
-        if depth < 0:
-            return False
-        if isinstance(node, cst.Subscript):
-            return self._is_score(node.value, depth)
-        if isinstance(node, cst.Call):
-            func = node.func
-            qualname = self.ctx.qualified_name(func)
-            if qualname in _SCORE_FUNCTIONS:
-                return True
-            if isinstance(func, cst.Attribute):
-                if func.attr.value in _SCORE_METHODS:
-                    return True
-                if func.attr.value in _AGGREGATES:
-                    return False  # proba.std() < 0.01: a statistic, not a score
-                return self._is_score(func.value, depth - 1)  # proba.ravel()
-            return False
-        if isinstance(node, cst.Attribute):
-            return self._is_score(node.value, depth - 1)
-        if isinstance(node, cst.Name):
-            binding = self.ctx.names.lookup(node.value)
-            if binding is not None and binding.value is not None:
-                # what it was assigned decides (prob = random.random() is no score)
-                return self._is_score(binding.value, depth - 1)
-            return bool(_SCORE_NAME.match(node.value))
-        return False
-
-    valid = (
-        Valid("""
-            DECISION_THRESHOLD = 0.35
-            churned = model.predict_proba(X)[:, 1] > DECISION_THRESHOLD
-            """),
-        Valid("""
-            def predict(model, X, threshold=0.5):
-                return model.predict_proba(X)[:, 1] >= threshold
-            """),
-        Valid("""
-            keep = df["missing_ratio"] < 0.3
-            big = width > 0.5 * height
-            """),
-        Valid("""
-            import torch
-            mask = torch.rand(10) < 0.1  # dropout-style sampling, not a score
-            """),
-        Valid("""
-            scores = model.predict_proba(X)[:, 1]
-            assert scores.max() <= 1
-            n = (scores > 1).sum()
-            """),
-        Valid("""
-            auc = roc_auc_score(y, proba)
-            if auc == 0.5:
-                print("chance level")
-            """),
-    )
-    invalid = (
-        Invalid(
-            """
-            churned = model.predict_proba(X)[:, 1] > 0.35
-            """,
-            fixed="""
-            DECISION_THRESHOLD = 0.35
-            churned = model.predict_proba(X)[:, 1] > DECISION_THRESHOLD
-            """,
-        ),
-        Invalid("""
-            import numpy as np
-            proba = clf.predict_proba(X_test)[:, 1]
-            labels = np.where(proba >= 0.7, 1, 0)
-            """),
-        Invalid("""
-            import torch
-            preds = (torch.sigmoid(logits) > 0.5).long()
-            """),
-        Invalid("""
-            flagged = 0.8 < clf.decision_function(X)
-            """),
-        Invalid("""
-            def label(y_prob):
-                return [int(p) for p in (y_prob > 0.45)]
-            """),
-        Invalid(
-            """
-            import numpy as np
-            scores = model.predict_proba(X)
-            hi, lo = scores[:, 1] > 0.9, scores[:, 1] < 0.1
-            """,
-            count=2,
-            fixed="""
-            import numpy as np
-            DECISION_THRESHOLD = 0.9
-            THRESHOLD = 0.1
-            scores = model.predict_proba(X)
-            hi, lo = scores[:, 1] > DECISION_THRESHOLD, scores[:, 1] < THRESHOLD
             """,
         ),
     )

@@ -1,4 +1,4 @@
-"""MLD001: files mldebt cannot parse (reported by the engine itself)."""
+"""MLD001 syntax-error: reports a file that mldebt cannot parse."""
 
 from __future__ import annotations
 

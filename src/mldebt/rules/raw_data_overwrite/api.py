@@ -79,13 +79,6 @@ PATH_WRITE_METHODS = {
     "rmdir": "deletes",
 }
 PATH_READ_METHODS = frozenset({"read_text", "read_bytes"})
-PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
-# Functions that join path parts, and functions that return the path they are given
-# (as far as where it points is concerned).
-PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
-SAME_PATH_FUNCTIONS = frozenset(
-    {"builtins.str", "os.fspath", "os.path.abspath", "os.path.normpath"}
-)
 
 # `open` modes: which replace the file, and which change it in place.
 TRUNCATING_MODES = frozenset("wx")

@@ -1,5 +1,7 @@
-"""Notebook-only rules (MLD108): results that the saved execution order does not
-reproduce."""
+"""MLD108 out-of-order-execution.
+
+Notebook results that the saved execution order does not reproduce.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ import libcst as cst
 from mldebt.engine.helpers import argument, is_none
 from mldebt.engine.notebook import CellInfo
 from mldebt.engine.rule import Invalid, Valid
-from mldebt.rules.randomness import SEED_FUNCTIONS_OPTION, TRUST_OPTION, SeedAwareRule
-from mldebt.rules.randomness_api import (
+from mldebt.rules.unseeded_randomness._seed_aware import SeedAwareRule
+from mldebt.rules.unseeded_randomness.api import (
     GLOBAL_RNG_CALLS,
     OWN_RNG_KEYWORD,
     OWN_SEED_PREFIXES,
@@ -19,8 +21,10 @@ from mldebt.rules.randomness_api import (
 
 # Methods that fit a model when given data (scikit-learn, Keras, Lightning, ...).
 TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_generator"})
+
 # Functions that train a model.
 TRAINING_FUNCTIONS = frozenset({"xgboost.train", "lightgbm.train", "catboost.train"})
+
 _RESTART = "restart the kernel and run all cells"
 
 
@@ -96,7 +100,6 @@ class OutOfOrderExecution(SeedAwareRule):
     triggers = ("seed", "fit", "train", "backward")
     default_enabled = False
     notebook_only = True
-    options = (SEED_FUNCTIONS_OPTION, TRUST_OPTION)
 
     def on_begin_file(self) -> None:
         """Forget the previous notebook's calls."""

@@ -1,0 +1,322 @@
+"""MLD104 missing-random-state.
+
+Randomised estimators, splitters and samplers called without `random_state`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from mldebt.engine.helpers import (
+    argument,
+    has_star_args,
+    is_none,
+    with_keyword_argument,
+)
+from mldebt.engine.rule import Fix, Invalid, Valid
+from mldebt.rules.unseeded_randomness._seed_aware import (
+    UNKNOWN,
+    SeedAwareRule,
+    keyword_names,
+    literal_value,
+    receiver_origin,
+)
+from mldebt.rules.unseeded_randomness._seeding import names_none
+from mldebt.rules.unseeded_randomness.api import (
+    NUMPY,
+    OTHER_RANDOM_STATE,
+    SKLEARN_ALWAYS_RANDOM,
+    SKLEARN_RANDOM_WHEN,
+)
+
+
+def _sklearn_is_random(node: cst.Call, name: str) -> bool:
+    """Whether an sklearn call draws random numbers with these arguments."""
+    if name in SKLEARN_ALWAYS_RANDOM:
+        return True
+    when = SKLEARN_RANDOM_WHEN.get(name)
+    if when is None:
+        return False
+    arg = argument(node, when.keyword, when.position)
+    if arg is None:
+        return when.default_random
+    value = literal_value(arg.value)
+    if value is UNKNOWN:
+        return False  # decided at run time: do not guess
+    return value in when.values
+
+
+class MissingRandomState(SeedAwareRule):
+    """Randomised estimators, splitters and samplers called without `random_state`.
+
+    ## What it does
+    Flags scikit-learn estimators, splitters and functions whose result is random
+    (`train_test_split`, `ShuffleSplit`, `KFold(shuffle=True)`, `RandomForest*`,
+    `GradientBoosting*`, `KMeans`, `TSNE`, `make_classification`, ... and the ones
+    random only with some arguments, such as `LogisticRegression(solver="saga")` or
+    `SVC(probability=True)`), imbalanced-learn samplers, `umap.UMAP`, pandas
+    `.sample(...)` and Hugging Face `datasets` `.shuffle()`/`.train_test_split()`
+    when no seed is passed (`random_state=`, or `seed=` for `datasets`).
+    Deterministic ones (`LinearRegression`, `StandardScaler`, `KFold()` without
+    shuffling, lbfgs `LogisticRegression`) are never flagged, and XGBoost/LightGBM
+    are not either: they are repeatable without a seed.
+
+    With `random_state=None`, scikit-learn, pandas and map-style `datasets`
+    shuffles draw from numpy's global RNG, so a deterministic `np.random.seed(k)`
+    also pins them: one that runs before a module-level call, one anywhere in the
+    file for calls inside functions, or, for a library module, one in a program of
+    the project that imports it (as in MLD101). A `.sample(...)` counts as pandas'
+    only with a pandas keyword (`n=`, `frac=`, `replace=`, `weights=`, `axis=`),
+    and a `.shuffle()` as `datasets`' only on a dataset the code got from
+    `datasets` (`load_dataset(...)["train"]`).
+
+    ## Why is this bad?
+    Every run splits, samples and initialises differently: the same code gives a
+    different score each time, and a change cannot be told apart from noise.
+
+    ## Example
+    ```python
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import train_test_split
+
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    model = RandomForestClassifier(n_estimators=200)
+    ```
+
+    ## Use instead
+    ```python
+    SEED = 42
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, random_state=SEED
+    )
+    model = RandomForestClassifier(n_estimators=200, random_state=SEED)
+    ```
+
+    ## Fix
+    Unsafe (it changes the results): adds `random_state=SEED` (`seed=` for
+    `datasets`) using the `seed` option, else a deterministic `SEED` defined before
+    the call, else `0`.
+    """
+
+    code = "MLD104"
+    name = "missing-random-state"
+    uses_project = True
+    category = "unseeded-randomness"
+    message = "random result without `random_state`"
+    triggers = ("sklearn", "imblearn", "umap", "sample", "shuffle", "train_test_split")
+    fix_safety = "unsafe"
+
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        if has_star_args(node):
+            return  # **params may carry the seed
+        if qualname is None:
+            self._check_method(node)
+            return
+        parts = qualname.split(".")
+        name = parts[-1]
+        if parts[0] == "sklearn":
+            random = _sklearn_is_random(node, name)
+        else:
+            random = any(
+                qualname.startswith(prefix) and name in names
+                for prefix, names in OTHER_RANDOM_STATE.items()
+            )
+        if random:
+            self._require(node, "random_state", None, qualname)
+
+    def on_begin_file(self) -> None:
+        super().on_begin_file()
+        self.pending: list[_Pending] = []
+
+    def _check_method(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        if self.ctx.qualified_name(func.value) is not None:
+            return  # a module's function, not a DataFrame or Dataset method
+        method = func.attr.value
+        keywords = keyword_names(node)
+        if (
+            method == "sample"
+            and keywords & _PANDAS_SAMPLE_KEYWORDS  # not random.sample / dist.sample
+            and self.ctx.names.is_imported("pandas")
+        ):
+            self._require(node, "random_state", 4, "DataFrame.sample")
+        elif method in ("shuffle", "train_test_split"):
+            origin = receiver_origin(self.ctx, func.value)
+            if origin is None or not origin.startswith("datasets."):
+                return
+            shuffle = argument(node, "shuffle")
+            if shuffle is not None and literal_value(shuffle.value) is False:
+                return
+            if not {"seed", "generator"} & keywords:
+                self._require(node, "seed", None, f"Dataset.{method}")
+
+    def _require(
+        self, node: cst.Call, keyword: str, position: int | None, shown: str
+    ) -> None:
+        arg = argument(node, keyword, position)
+        if (
+            arg is not None
+            and not is_none(arg.value)
+            and not names_none(self.ctx, arg.value)
+        ):
+            return
+        fix = None
+        seed = self.seed_here()
+        if seed is not None and arg is None:
+            fix = Fix.replace(
+                node,
+                with_keyword_argument(node, keyword, seed),
+                message=f"Pass `{keyword}={seed}`",
+                applicability="unsafe",
+            )
+        self.pending.append(
+            _Pending(
+                node,
+                self.ctx.anchor_for(node),
+                f"`{shown}` is random and gets no `{keyword}`",
+                self.seeds.sequence,
+                not self.ctx.names.in_function(),
+                fix,
+            )
+        )
+
+    def end_file(self) -> None:
+        # With `random_state=None` scikit-learn, pandas and `datasets` draw from
+        # numpy's global RNG: a numpy seed in effect pins them, as for MLD101.
+        if not self.pending:
+            return
+        alone = self.is_program(any(item.module_level for item in self.pending))
+        by_importers = frozenset() if alone else self.seeded_by_importers()
+        for item in self.pending:
+            sequence = item.sequence if item.module_level else None
+            if self.seeds.seeded(NUMPY, sequence) or NUMPY in by_importers:
+                continue
+            self.report(item.node, item.message, fix=item.fix, anchor=item.anchor)
+
+    valid = (
+        Valid("from sklearn.model_selection import KFold\ncv = KFold(n_splits=5)\n"),
+        Valid(
+            "from sklearn.linear_model import LogisticRegression\n"
+            "from xgboost import XGBClassifier\n"
+            "clf = LogisticRegression(max_iter=500)\nmodel = XGBClassifier(n_estimators=9)\n"
+        ),
+        Valid(
+            "from sklearn.model_selection import train_test_split\n"
+            "X_tr, X_te = train_test_split(X, shuffle=False)\n"
+        ),
+        Valid(
+            "from sklearn.ensemble import RandomForestClassifier as RF\n"
+            "def build(seed):\n    return RF(n_estimators=10, random_state=seed)\n"
+        ),
+        Valid(
+            "import numpy as np\nfrom sklearn.cluster import KMeans\n"
+            "np.random.seed(0)  # random_state=None falls back on numpy's global RNG\n"
+            "km = KMeans(n_clusters=3)\n"
+        ),
+        Valid(
+            "from sklearn.preprocessing import StandardScaler\nscaler = StandardScaler()\n"
+        ),
+        Valid(
+            "import random\nrows = random.sample(range(10), 3)  # stdlib, not pandas\n"
+        ),
+        Valid("from sklearn.svm import SVC\nclf = SVC(kernel='rbf')\n"),
+        Valid(
+            "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier(**params)\n"
+        ),
+        Valid("import pandas as pd\nholdout = df.sample(frac=0.2, random_state=7)\n"),
+        Valid("""
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+            def split(X, y):
+                return train_test_split(X, y, test_size=0.2)
+            if __name__ == "__main__":
+                np.random.seed(42)  # runs before split(): random_state=None uses it
+                split(X, y)
+            """),
+        Valid("""
+            import pandas as pd
+            import random
+            def pick(items, rng: random.Random):
+                return rng.sample(items, 2)  # not pandas: no pandas keyword
+            def latents(q):
+                return q.sample()
+            """),
+        Valid("""
+            from datasets import load_dataset
+            import random
+            ds = load_dataset("imdb")
+            split = ds["train"].train_test_split(test_size=0.1, shuffle=False)
+            files = ["a", "b"]
+            random.Random(3).shuffle(files)  # not a Dataset
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            from sklearn.model_selection import train_test_split
+            def split(df, X, y):
+                return train_test_split(X, y, test_size=0.25, stratify=y)
+            """,
+            line=3,
+            column=12,
+            fixed="""
+            from sklearn.model_selection import train_test_split
+            def split(df, X, y):
+                return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+            """,
+        ),
+        Invalid(
+            """
+            from sklearn.model_selection import StratifiedKFold, cross_val_score
+            from sklearn.ensemble import ExtraTreesClassifier
+            SEED = 3
+            cv = StratifiedKFold(n_splits=5, shuffle=True)
+            scores = cross_val_score(ExtraTreesClassifier(), X, y, cv=cv)
+            """,
+            count=2,
+            fixed="""
+            from sklearn.model_selection import StratifiedKFold, cross_val_score
+            from sklearn.ensemble import ExtraTreesClassifier
+            SEED = 3
+            cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+            scores = cross_val_score(ExtraTreesClassifier(random_state=SEED), X, y, cv=cv)
+            """,
+        ),
+        Invalid(
+            "import sklearn.cluster as skc\nkm = skc.KMeans(n_clusters=3, random_state=None)\n"
+        ),
+        Invalid(
+            "from sklearn.linear_model import LogisticRegression\n"
+            "clf = LogisticRegression(solver='saga')\n"
+        ),
+        Invalid(
+            "import pandas as pd\ndef split(df):\n    return df.sample(frac=0.2)\n"
+        ),
+        Invalid(
+            "from sklearn.datasets import make_classification\nX, y = make_classification(100)\n"
+        ),
+        Invalid("from imblearn.over_sampling import SMOTE\nsm = SMOTE()\n"),
+        Invalid(
+            "from datasets import load_dataset\nds = load_dataset('imdb')\n"
+            "train = ds['train'].shuffle()\n"
+        ),
+    )
+
+
+@dataclass
+class _Pending:
+    node: cst.Call
+    anchor: cst.CSTNode
+    message: str
+    sequence: int
+    module_level: bool
+    fix: Fix | None
+
+
+# Keywords only pandas' DataFrame/Series.sample takes (not random.sample,
+# torch distributions or a Generator): the sign a `.sample(...)` is pandas'.
+_PANDAS_SAMPLE_KEYWORDS = frozenset({"frac", "n", "replace", "weights", "axis"})

@@ -1,0 +1,258 @@
+"""MLD105 unseeded-data-order.
+
+Shuffled data loading whose order the program does not pin.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mldebt.engine.helpers import (
+    argument,
+    has_star_args,
+    is_none,
+    with_keyword_argument,
+)
+from mldebt.engine.rule import Fix, Invalid, Valid
+from mldebt.rules.unseeded_randomness._seed_aware import (
+    FAMILY_LABEL,
+    NO_IMPORTER,
+    SeedAwareRule,
+    keyword_names,
+    literal_value,
+    receiver_origin,
+)
+from mldebt.rules.unseeded_randomness.api import TENSORFLOW, TORCH, TORCH_DATA_ORDER
+
+
+class UnseededDataOrder(SeedAwareRule):
+    """Shuffled data loading whose order the program does not pin.
+
+    ## What it does
+    Flags `DataLoader(..., shuffle=True)` (also when `shuffle` is passed by
+    position), `RandomSampler`, `SubsetRandomSampler`, `WeightedRandomSampler` and
+    `random_split` without `generator=`, when torch is not seeded with
+    `torch.manual_seed` (or a framework seeder); and `tf.data` `.shuffle(...)`
+    without `seed=` when `tf.random.set_seed` is never called. A `DataLoader` that
+    does not shuffle is never flagged. Programs and library modules are judged as
+    in MLD101: a library module is pinned by the programs of the project that
+    import it.
+
+    ## Why is this bad?
+    The order of batches changes every run, and so do the gradients, the learned
+    weights and the metrics, even with everything else seeded.
+
+    ## Example
+    ```python
+    from torch.utils.data import DataLoader
+
+    if __name__ == "__main__":
+        loader = DataLoader(train_ds, batch_size=64, shuffle=True)
+    ```
+
+    ## Use instead
+    ```python
+    import torch
+    from torch.utils.data import DataLoader
+
+    SEED = 42
+    if __name__ == "__main__":
+        loader = DataLoader(
+            train_ds, batch_size=64, shuffle=True,
+            generator=torch.Generator().manual_seed(SEED),
+        )
+    ```
+    or call `torch.manual_seed(SEED)` once at start-up.
+
+    ## Fix
+    Unsafe (it changes the order): adds
+    `generator=torch.Generator().manual_seed(SEED)` when the module imports
+    `torch`, with the seed chosen as for MLD104.
+    """
+
+    code = "MLD105"
+    name = "unseeded-data-order"
+    uses_project = True
+    category = "unseeded-randomness"
+    message = "shuffled data order that is never seeded"
+    triggers = ("DataLoader", "Sampler", "random_split", "shuffle")
+    fix_safety = "unsafe"
+
+    def on_begin_file(self) -> None:
+        super().on_begin_file()
+        self.candidates: list[
+            tuple[cst.Call, cst.CSTNode, str, str, int, bool, Fix | None]
+        ] = []
+
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        if has_star_args(node):
+            return
+        ctx = self.ctx
+        module_level = not ctx.names.in_function()
+        if qualname is None:
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "shuffle"
+                and "seed" not in keyword_names(node)
+                and (receiver_origin(ctx, func.value) or "").startswith(
+                    "tensorflow.data."
+                )
+            ):
+                self.candidates.append(
+                    (
+                        node,
+                        ctx.anchor_for(node),
+                        "Dataset.shuffle",
+                        TENSORFLOW,
+                        self.seeds.sequence,
+                        module_level,
+                        None,
+                    )
+                )
+            return
+        parts = qualname.split(".")
+        if parts[:3] != ["torch", "utils", "data"]:
+            return
+        spec = TORCH_DATA_ORDER.get(parts[-1])
+        if spec is None:
+            return
+        switch, generator_position = spec
+        if switch is not None:
+            arg = argument(node, *switch)
+            if arg is None or literal_value(arg.value) is not True:
+                return
+        generator = argument(node, "generator", generator_position)
+        if generator is not None and not is_none(generator.value):
+            return
+        self.candidates.append(
+            (
+                node,
+                ctx.anchor_for(node),
+                qualname,
+                TORCH,
+                self.seeds.sequence,
+                module_level,
+                self._generator_fix(node) if generator is None else None,
+            )
+        )
+
+    def _generator_fix(self, node: cst.Call) -> Fix | None:
+        torch_alias = next(
+            (
+                name
+                for name, binding in self.ctx.names.module_scope.names.items()
+                if binding.kind == "import" and binding.qualname == "torch"
+            ),
+            None,
+        )
+        seed = self.seed_here()
+        if torch_alias is None or seed is None:
+            return None
+        value = f"{torch_alias}.Generator().manual_seed({seed})"
+        return Fix.replace(
+            node,
+            with_keyword_argument(node, "generator", value),
+            message=f"Pass `generator={value}`",
+            applicability="unsafe",
+        )
+
+    def end_file(self) -> None:
+        if not self.candidates:
+            return
+        alone = self.is_program(any(c[5] for c in self.candidates))
+        by_importers = frozenset() if alone else self.seeded_by_importers()
+        for node, anchor, shown, family, sequence, module_level, fix in self.candidates:
+            if self.seeds.seeded(family, sequence if module_level else None):
+                continue
+            if family in by_importers:
+                continue
+            keyword = "generator" if family == TORCH else "seed"
+            who = "this program never seeds" if alone else NO_IMPORTER
+            self.report(
+                node,
+                f"`{shown}` shuffles with {FAMILY_LABEL[family]}, which {who}, "
+                f"and gets no `{keyword}=`",
+                fix=fix,
+                anchor=anchor,
+            )
+
+    valid = (
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "if __name__ == '__main__':\n    val_loader = DataLoader(val_ds, batch_size=64)\n"
+        ),
+        Valid(
+            "import torch\nfrom torch.utils.data import DataLoader\ntorch.manual_seed(0)\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=True)\n"
+        ),
+        Valid(
+            "import torch\nfrom torch.utils.data import DataLoader\n"
+            "g = torch.Generator().manual_seed(0)\n"
+            "loader = DataLoader(ds, 8, True, generator=g)\n"
+        ),
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "def make_loader(ds, generator):  # the caller passes the generator\n"
+            "    return DataLoader(ds, batch_size=8, shuffle=True, generator=generator)\n"
+        ),
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=cfg.shuffle)  # decided at run time\n"
+        ),
+        Valid(
+            "import tensorflow as tf\ntf.random.set_seed(1)\n"
+            "ds = tf.data.Dataset.range(10).shuffle(10)\n"
+        ),
+        Valid(
+            "from lightning import seed_everything\nfrom torch.utils.data import random_split\n"
+            "seed_everything(3)\ntrain, val = random_split(ds, [0.8, 0.2])\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+            def main(train_ds):
+                return DataLoader(train_ds, 64, True)
+            if __name__ == "__main__":
+                main([])
+            """,
+            line=3,
+            column=12,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.utils.data import DataLoader
+            SEED = 5
+            loader = DataLoader(ds, batch_size=8, shuffle=True)
+            """,
+            fixed="""
+            import torch
+            from torch.utils.data import DataLoader
+            SEED = 5
+            loader = DataLoader(ds, batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(SEED))
+            """,
+        ),
+        Invalid("import torch.utils.data as tud\nsampler = tud.RandomSampler(ds)\n"),
+        Invalid(
+            "from torch.utils.data import random_split\ntrain, val = random_split(ds, [0.8, 0.2])\n"
+        ),
+        Invalid(
+            "import torch\nfrom torch.utils.data import DataLoader\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=True, generator=None)\n"
+        ),
+        Invalid(
+            "import tensorflow as tf\nds = tf.data.Dataset.range(10).shuffle(10)\n"
+        ),
+        Invalid(
+            "from torch.utils.data import DataLoader\n"
+            "def make_loader(ds):  # library code that no program of the project seeds\n"
+            "    return DataLoader(ds, batch_size=8, shuffle=True)\n"
+        ),
+        Invalid(
+            "import torch\nfrom torch.utils.data import DataLoader\n"
+            "loader = DataLoader(ds, batch_size=8, shuffle=True)\ntorch.manual_seed(0)  # too late\n"
+        ),
+    )

@@ -1,0 +1,506 @@
+"""MLD101 unseeded-global-rng.
+
+Calls to a library's global random number generator in a program that never seeds
+it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from mldebt.engine.helpers import argument, is_none
+from mldebt.engine.rule import Fix, Invalid, Valid
+from mldebt.rules.unseeded_randomness._seed_aware import (
+    FAMILY_LABEL,
+    NO_IMPORTER,
+    SeedAwareRule,
+)
+from mldebt.rules.unseeded_randomness.api import (
+    GLOBAL_RNG_CALLS,
+    NUMPY,
+    OWN_RNG_KEYWORD,
+    OWN_SEED_PREFIXES,
+    RANDOM,
+    TENSORFLOW,
+    TORCH,
+)
+
+# The fix seeds only `random` and torch: for numpy the advice (as in Ruff's NPY002 and
+# numpy's docs) is a seeded `np.random.default_rng(seed)`, which is a rewrite of the
+# calls, not one inserted line.
+_SEED_CALL = {
+    RANDOM: "{alias}.seed({seed})",
+    TORCH: "{alias}.manual_seed({seed})",
+    TENSORFLOW: "{alias}.random.set_seed({seed})",
+}
+
+_FAMILY_MODULE = {
+    NUMPY: "numpy",
+    RANDOM: "random",
+    TORCH: "torch",
+    TENSORFLOW: "tensorflow",
+}
+
+_NUMPY_HINT = "; draw from a seeded `np.random.default_rng(seed)` instead"
+
+
+@dataclass
+class _Draw:
+    call: cst.Call
+    anchor: cst.CSTNode
+    qualname: str
+    family: str
+    module_level: bool
+    sequence: int
+
+
+class UnseededGlobalRng(SeedAwareRule):
+    """Calls to a library's global random number generator in a program that never seeds it.
+
+    ## What it does
+    Flags calls that draw from a global RNG — numpy's legacy `np.random.*` API, the
+    stdlib `random` module functions, and PyTorch's `torch.rand*`/`torch.normal`/
+    `nn.init.*_`, TensorFlow's `tf.random.*` and Keras 3's `keras.random.*` ops
+    without an op-level `seed=` — when nothing seeds that generator first.
+    Names are resolved, so `np.random.rand`,
+    `from numpy.random import rand` and `import numpy.random as npr; npr.rand` are
+    the same call, and a local variable named `random` is not the module.
+
+    A seed counts when it is deterministic: `np.random.seed(None)`, `random.seed()`
+    or a seed taken from the clock is not a seed (see MLD103). Framework seeders
+    (`transformers.set_seed`, `lightning.seed_everything`,
+    `keras.utils.set_random_seed`), project helpers listed in `seed-functions`, and
+    imported helpers named like `set_seed`/`seed_everything` count for every
+    library they cover. A torch call given `generator=` is not a global draw.
+
+    Who must seed: a program (a file with an `if __name__ == "__main__":` block,
+    module-level random draws, or a path matching the `entrypoints` option) is
+    judged on its own seeding; a seed only counts for a module-level draw when it
+    comes before it. A library module (only functions and classes) is judged by the
+    project: its draws are pinned when a program of the project that imports it,
+    directly or through other modules, seeds that generator. mldebt reads the other
+    modules for this even when pre-commit passes only the changed files (a small
+    import/seed index, cached in `.mldebt_cache/`; `--no-cache` turns the cache off).
+
+    ## Why is this bad?
+    Without a seed every run draws different numbers: a different train/test split,
+    different initial weights, a different shuffle. Results cannot be reproduced,
+    compared between runs, or debugged.
+
+    ## Example
+    ```python
+    import numpy as np
+
+    if __name__ == "__main__":
+        noise = np.random.normal(0.0, 0.1, size=100)
+    ```
+
+    ## Use instead
+    Create a seeded generator and pass it where randomness is needed (what Ruff's
+    NPY002 and numpy's own documentation recommend over the legacy global API):
+    ```python
+    import numpy as np
+
+    SEED = 42
+
+    if __name__ == "__main__":
+        rng = np.random.default_rng(SEED)
+        noise = rng.normal(0.0, 0.1, size=100)
+    ```
+    For the stdlib use `random.Random(SEED)` (or `random.seed(SEED)` once at
+    start-up); for PyTorch call `torch.manual_seed(SEED)` before drawing, or pass a
+    seeded `generator=`.
+
+    ## Fix
+    Unsafe (it changes the numbers drawn), for `random`, torch and TensorFlow draws
+    in a program: inserts `random.seed(S)` / `torch.manual_seed(S)` /
+    `tf.random.set_seed(S)` after the imports that precede the first draw, with
+    `S` the `seed` option, else a deterministic module-level `SEED` defined before,
+    else `0`. There is no automatic fix for numpy draws (move them to a seeded
+    `default_rng`) nor for library modules (seed in the program that runs them).
+    """
+
+    code = "MLD101"
+    name = "unseeded-global-rng"
+    uses_project = True
+    category = "unseeded-randomness"
+    message = "random draw from an unseeded global RNG"
+    fix_safety = "unsafe"
+    triggers = ("random", "torch")
+
+    def on_begin_file(self) -> None:
+        super().on_begin_file()
+        self.draws: list[_Draw] = []
+
+    def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        family = GLOBAL_RNG_CALLS.get(qualname or "")
+        if family is None or qualname is None:
+            return
+        own = OWN_RNG_KEYWORD.get(family)
+        if qualname.startswith(OWN_SEED_PREFIXES):
+            own = "seed"
+        if own is not None:  # `generator=` (torch) or an op-level `seed=` (tf, keras)
+            given = argument(node, own)
+            if given is not None and not is_none(given.value):
+                return
+        ctx = self.ctx
+        self.draws.append(
+            _Draw(
+                node,
+                ctx.anchor_for(node),
+                qualname,
+                family,
+                not ctx.names.in_function(),
+                self.seeds.sequence,
+            )
+        )
+
+    def end_file(self) -> None:
+        if not self.draws:
+            return
+        alone = self.is_program(any(draw.module_level for draw in self.draws))
+        by_importers = frozenset() if alone else self.seeded_by_importers()
+        fixes: dict[str, Fix | None] = {}
+        for draw in self.draws:
+            sequence = draw.sequence if draw.module_level else None
+            if self.seeds.seeded(draw.family, sequence) or draw.family in by_importers:
+                continue
+            if draw.family not in fixes:
+                fixes[draw.family] = self._seed_fix(draw.family) if alone else None
+            hint = _NUMPY_HINT if draw.family == NUMPY else ""
+            who = "this program never seeds" if alone else NO_IMPORTER
+            if alone and self.seeds.seeded(draw.family):
+                who = "this program only seeds after this draw"
+            self.report(
+                draw.call,
+                f"`{draw.qualname}` draws from {FAMILY_LABEL[draw.family]}, "
+                f"which {who}{hint}",
+                fix=fixes[draw.family],
+                anchor=draw.anchor,
+            )
+
+    def _seed_expression(self, before: int) -> str | None:
+        """The seed the fix writes: the ``seed`` option, else a deterministic
+        module-level ``SEED`` defined before statement ``before``, else ``0``."""
+        statement = self.seeds.seed_statement
+        body: list[cst.CSTNode] = list(self.ctx.module.body)
+        module_names = self.ctx.names.module_scope.names
+        return self.seed_code(
+            lambda name: name in module_names,
+            statement is not None and body.index(statement) < before,
+        )
+
+    def _seed_fix(self, family: str) -> Fix | None:
+        """Insert a seed call after the module's imports, before the first draw."""
+        if family not in _SEED_CALL:
+            return None
+        module_name = _FAMILY_MODULE[family]
+        body: list[cst.CSTNode] = list(self.ctx.module.body)
+        alias = None
+        for name, binding in self.ctx.names.module_scope.names.items():
+            if binding.kind == "import" and binding.qualname == module_name:
+                if any(binding.node in line.body for line in self.seeds.module_imports):
+                    alias = name
+        if alias is None:
+            return None
+        first_draw = min(
+            (
+                _top_index(body, draw)
+                for draw in self.draws
+                if draw.family == family and draw.module_level
+            ),
+            default=len(body),
+        )
+        imports = [
+            line for line in self.seeds.module_imports if body.index(line) < first_draw
+        ]
+        if not imports:
+            return None
+        anchor: cst.CSTNode = imports[-1]
+        seed = self._seed_expression(first_draw)
+        if seed is None:
+            return None
+        statement = self.seeds.seed_statement
+        if seed == "SEED" and statement is not None:
+            if body.index(statement) > body.index(anchor):
+                anchor = statement
+        call = _SEED_CALL[family].format(alias=alias, seed=seed)
+        newline = self.ctx.module.default_newline
+        content = call + newline
+        if anchor is body[-1] and not self.ctx.module.has_trailing_newline:
+            content = newline + call
+        return Fix.insert_after(
+            anchor,
+            content,
+            message=f"Seed {FAMILY_LABEL[family]} with `{call}`",
+            applicability="unsafe",
+        )
+
+    valid = (
+        Valid("""
+            import torch
+            from utils import setup_seed
+            setup_seed(1)  # an imported project helper named like a seeder
+            x = torch.randn(3)
+            """),
+        Valid("""
+            import random
+            import keras
+            random.seed(42)  # Keras 3 seeds its default generator from `random`
+            noise = keras.random.normal((32, 8))
+            """),
+        Valid("""
+            import numpy as np
+            import torch
+            def set_everything(seed):
+                np.random.seed(seed)
+                torch.manual_seed(seed)
+            set_everything(3)  # a helper in the same file that seeds
+            x, w = np.random.rand(3), torch.randn(3)
+            """),
+        Valid("""
+            import numpy as np
+            SEED = 13
+            np.random.seed(SEED)
+            noise = np.random.normal(0.0, 0.1, size=100)
+            """),
+        Valid("""
+            import numpy as np
+            rng = np.random.default_rng(2024)
+            noise = rng.normal(0.0, 0.1, size=100)
+            """),
+        Valid("""
+            import random
+            def pick(random, items):
+                return random.choice(items)  # a parameter, not the module
+            if __name__ == "__main__":
+                pick(None, [1, 2])
+            """),
+        Valid("""
+            import torch
+            from transformers import set_seed
+            set_seed(13)  # seeds random, numpy and torch
+            weights = torch.randn(8, 3)
+            """),
+        Valid("""
+            import torch
+            g = torch.Generator().manual_seed(0)
+            x = torch.rand(3, generator=g)
+            """),
+        Valid("""
+            import numpy as np
+            np.random.seed(5)
+            def jitter(x):  # a library function of a module that seeds numpy itself
+                return x + np.random.normal(size=x.shape)
+            """),
+        Valid("""
+            import random
+            from myproject.utils import seed_everything
+            seed_everything(7)
+            random.shuffle([1, 2, 3])
+            """),
+        Valid("""
+            import random
+            random = MyRng()
+            random.shuffle([1, 2, 3])  # rebound to a local object
+            """),
+    )
+    invalid = (
+        Invalid("""
+            import numpy as np
+            x = np.random.rand(3)
+            np.random.seed(0)  # too late for the draw above
+            """),
+        Invalid("""
+            import numpy as np
+            def jitter(x):  # a library module: no program of the project seeds it
+                return x + np.random.normal(size=x.shape)
+            """),
+        Invalid("""
+            import numpy as np
+            SEED = None
+            np.random.seed(SEED)
+            x = np.random.rand(3)
+            """),
+        Invalid("""
+            import numpy as np
+            from utils.config import get_seed
+            seed = get_seed("cfg.yaml")  # reads a seed, seeds nothing
+            x = np.random.rand(3)
+            """),
+        Invalid("""
+            try:
+                import torch
+            except ImportError:
+                torch = None
+            if __name__ == "__main__":
+                x = torch.randn(3)
+            """),
+        Invalid(
+            """
+            import random
+            import numpy as np
+            from tools import load
+            rows = load()
+            random.shuffle(rows)
+            """,
+            fixed="""
+            import random
+            import numpy as np
+            from tools import load
+            random.seed(0)
+            rows = load()
+            random.shuffle(rows)
+            """,
+        ),
+        Invalid(
+            """
+            import random
+            import time
+            SEED = int(time.time())  # not deterministic: the fix does not use it
+            if __name__ == "__main__":
+                random.shuffle([1, 2])
+            """,
+            fixed="""
+            import random
+            import time
+            random.seed(0)
+            SEED = int(time.time())  # not deterministic: the fix does not use it
+            if __name__ == "__main__":
+                random.shuffle([1, 2])
+            """,
+        ),
+        Invalid(
+            """
+            import numpy as np
+            noise = np.random.normal(0.0, 0.1, size=100)
+            """,
+            line=2,
+            column=9,
+        ),
+        Invalid("""
+            from numpy.random import rand
+            x = rand(3)
+            """),
+        Invalid(
+            """
+            import numpy.random as npr
+            x = npr.rand(3)
+            """,
+        ),
+        Invalid("""
+            from numpy import random as nr
+            x = nr.permutation(10)
+            """),
+        Invalid(
+            """
+            import random
+            SEED = 7
+            def main(rows):
+                random.shuffle(rows)
+                return random.sample(rows, 2)
+            if __name__ == "__main__":
+                main([1, 2, 3])
+            """,
+            count=2,
+            fixed="""
+            import random
+            SEED = 7
+            random.seed(SEED)
+            def main(rows):
+                random.shuffle(rows)
+                return random.sample(rows, 2)
+            if __name__ == "__main__":
+                main([1, 2, 3])
+            """,
+        ),
+        Invalid(
+            """
+            import random, time, torch
+            random.seed(time.time())  # not a seed: different on every run
+            torch.seed()
+            weights = torch.randn(8, 3)
+            """,
+            fixed="""
+            import random, time, torch
+            torch.manual_seed(0)
+            random.seed(time.time())  # not a seed: different on every run
+            torch.seed()
+            weights = torch.randn(8, 3)
+            """,
+        ),
+        Invalid("""
+            import numpy as np
+            np.random.seed(None)
+            idx = np.random.permutation(10)
+            """),
+        Invalid(
+            """
+            import torch.nn as nn
+            layer = nn.Linear(3, 4)  # random initial weights
+            nn.init.xavier_uniform_(layer.weight)
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            net = nn.Linear(3, 4)
+            x = torch.randn(8, 3)
+            """,
+            count=2,
+            options={"seed": 1234},
+            fixed="""
+            import torch
+            from torch import nn
+            torch.manual_seed(1234)
+            net = nn.Linear(3, 4)
+            x = torch.randn(8, 3)
+            """,
+        ),
+        Invalid("""
+            import numpy as np
+            np.random.seed(0)  # seeds numpy only
+            import random
+            random.shuffle([1, 2])
+            """),
+        Invalid(
+            """
+            import random
+            rows = random.sample(range(10), 3)
+            import numpy as np
+            SEED = 5
+            """,
+            fixed="""
+            import random
+            random.seed(0)
+            rows = random.sample(range(10), 3)
+            import numpy as np
+            SEED = 5
+            """,
+        ),
+    )
+
+
+def _top_index(body: list[cst.CSTNode], draw: _Draw) -> int:
+    """Index in the module body of the top-level statement a draw runs in."""
+    anchor = draw.anchor
+    for index, statement in enumerate(body):
+        if statement is anchor or (
+            isinstance(statement, cst.SimpleStatementLine) and anchor in statement.body
+        ):
+            return index
+        if isinstance(statement, cst.BaseCompoundStatement) and _contains(
+            statement, anchor
+        ):
+            return index
+    return len(body)
+
+
+def _contains(root: cst.CSTNode, node: cst.CSTNode) -> bool:
+    from mldebt.engine.traversal import iter_nodes
+
+    return any(inner is node for inner in iter_nodes(root))
