@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from mldebt.engine.project import ProjectIndex, module_names, scan_module
+from mldebt.engine.project import FactScanner, ProjectIndex, module_names, scan_module
+from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
 
 from .conftest import CliResult
 
@@ -41,10 +42,25 @@ def test_scan_finds_imports_seeds_and_main_guard() -> None:
         "seed_everything(3)\n"
         "if __name__ == '__main__':\n    main()\n"
     )
-    info = scan_module("src/churn/train.py", text)
+    info = scan_module("src/churn/train.py", text, [SEED_CALLS])
     assert info.has_main_guard
     assert {"numpy", "torch", "churn.features", "src.churn.utils"} <= set(info.imports)
-    assert info.seed_calls == ("numpy.random.seed", "src.churn.utils.seed_all")
+    assert info.fact(SEED_CALLS) == ("numpy.random.seed", "src.churn.utils.seed_all")
+
+
+def test_the_index_records_each_familys_facts_and_rebuilds_when_they_change(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.py").write_text("import torch\ntorch.manual_seed(1)\n")
+    words = FactScanner("words", 1, lambda text, aliases: tuple(sorted(aliases)))
+    index = ProjectIndex.build(str(tmp_path), [SEED_CALLS, words])
+    assert index.modules["a.py"].fact(SEED_CALLS) == ("torch.manual_seed",)
+    assert index.modules["a.py"].fact(words) == ("torch",)
+    # the cached index is not reused for another set of scanners
+    counted = FactScanner("words", 2, lambda text, aliases: (str(len(text)),))
+    again = ProjectIndex.build(str(tmp_path), [counted])
+    assert again.modules["a.py"].fact(counted) == ("34",)
+    assert again.modules["a.py"].fact(SEED_CALLS) == ()
 
 
 def test_a_seeding_program_pins_the_library(run_cli: Run, project: Project) -> None:
@@ -107,5 +123,5 @@ def test_index_ignores_commented_and_nondeterministic_seeds() -> None:
         "from utils import seed_everything\n"
         "seed_everything()  # the helper's default seed\n"
     )
-    info = scan_module("train.py", text)
-    assert info.seed_calls == ("utils.seed_everything()",)
+    info = scan_module("train.py", text, [SEED_CALLS])
+    assert info.fact(SEED_CALLS) == ("utils.seed_everything()",)

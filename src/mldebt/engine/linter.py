@@ -105,6 +105,13 @@ class Linter:
         self.notebook_triggers = _trigger_bytes(self.rules)
         self.report_syntax_errors = "MLD001" in settings.selected
         self._wants_project = project and any(rule.uses_project for rule in self.rules)
+        scanners = {
+            scanner.name: scanner
+            for rule in self.rules
+            if rule.uses_project
+            for scanner in rule.project_facts
+        }
+        self.project_scanners = tuple(scanners[name] for name in sorted(scanners))
         self._projects: dict[str, ProjectIndex] = {}
         self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}
@@ -136,7 +143,7 @@ class Linter:
             for known, existing in self._projects.items():
                 if root.startswith(os.path.join(known, "")):
                     return existing
-            index = ProjectIndex.build(root, self.settings.cache)
+            index = ProjectIndex.build(root, self.project_scanners, self.settings.cache)
             self._projects[root] = index
         return index
 

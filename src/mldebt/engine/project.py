@@ -1,11 +1,17 @@
 """A small index of the project's modules: who imports whom, which are programs, and
-which seeding calls each makes.
+the facts each rule family records about every file.
 
-pre-commit passes only the changed files, but whether a library module's random
-draws are pinned depends on the programs that import it. This index is built from
-the raw text of every Python file under the config's folder with a few regular
-expressions (no parsing), once per process and before worker processes fork; an
-on-disk cache keyed by file size and modification time skips unchanged files.
+pre-commit passes only the changed files, but some findings depend on other files
+(whether a library module's random draws are pinned depends on the programs that
+import it). This index is built from the raw text of every Python file under the
+config's folder with a few regular expressions (no parsing), once per process and
+before worker processes fork; an on-disk cache keyed by file size and modification
+time skips unchanged files.
+
+The engine knows imports and ``__main__`` blocks. What else a family needs from
+every file it declares as a ``FactScanner`` on its rules (``project_facts``): a
+name, a version and a function from a file's text (and its import aliases) to a
+tuple of strings, kept per file under that name.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mldebt import __version__
@@ -45,11 +51,20 @@ _FROM = re.compile(
     r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE
 )
 _MAIN = re.compile(r"""^if[ \t]+__name__[ \t]*==[ \t]*['"]__main__['"]""", re.MULTILINE)
-# Calls whose last name mentions seeding, with their (first line of) arguments.
-_SEED_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*\(([^\n]*)")
-_COMMENT = re.compile(r"#[^\n]*")
-# Seeds that change on every run do not pin anything (MLD103 reports them).
-_ENTROPY = re.compile(r"\b(time|urandom|getpid|uuid\d?|secrets|hash|datetime|now)\b")
+
+
+@dataclass(frozen=True)
+class FactScanner:
+    """What one rule family records about every project file, from its text.
+
+    ``scan(text, aliases)`` gets the file's text and its imports (local name ->
+    qualified name) and returns the facts as strings; bump ``version`` whenever
+    what it returns changes, so cached indexes are rebuilt.
+    """
+
+    name: str
+    version: int
+    scan: Callable[[str, Mapping[str, str]], tuple[str, ...]]
 
 
 @dataclass
@@ -60,7 +75,12 @@ class ModuleInfo:
     names: tuple[str, ...]  # dotted module names it can be imported as
     imports: tuple[str, ...]  # module names it imports (candidates, absolute)
     has_main_guard: bool
-    seed_calls: tuple[str, ...]  # qualified names of seeding-like calls given a value
+    # FactScanner.name -> what that scanner found in the file
+    facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def fact(self, scanner: FactScanner) -> tuple[str, ...]:
+        """What ``scanner`` recorded about this file (nothing if it did not run)."""
+        return self.facts.get(scanner.name, ())
 
 
 def module_names(relative: str) -> tuple[str, ...]:
@@ -110,34 +130,22 @@ def _aliases(text: str, package: str) -> tuple[dict[str, str], list[str]]:
     return aliases, modules
 
 
-def scan_module(relative: str, text: str) -> ModuleInfo:
-    """Index one file from its text."""
+def scan_module(
+    relative: str, text: str, scanners: Sequence[FactScanner] = ()
+) -> ModuleInfo:
+    """Index one file from its text, with each family's ``scanners``."""
     names = module_names(relative)
     # relative imports resolve against the longest name (the path from the root)
     package = names[0].rpartition(".")[0] if names else ""
     if relative.endswith("__init__.py") and names:
         package = names[0]
     aliases, modules = _aliases(text, package)
-    seed_calls: list[str] = []
-    if "seed" in text or "determinism" in text:
-        code = _COMMENT.sub("", text)  # a commented-out seed pins nothing
-        for match in _SEED_CALL.finditer(code):
-            dotted, arguments = match.group(1), match.group(2).strip()
-            last = dotted.rsplit(".", 1)[-1].lower()
-            if "seed" not in last and "determinism" not in last:
-                continue
-            if arguments.startswith("None") or _ENTROPY.search(arguments):
-                continue
-            head, _, rest = dotted.partition(".")
-            qualified = aliases.get(head, head) + ("." + rest if rest else "")
-            # "()" marks a call without arguments: a helper's default seed
-            seed_calls.append(qualified + ("()" if arguments.startswith(")") else ""))
     return ModuleInfo(
         path=relative,
         names=names,
         imports=tuple(dict.fromkeys(modules)),
         has_main_guard=bool(_MAIN.search(text)),
-        seed_calls=tuple(dict.fromkeys(seed_calls)),
+        facts={scanner.name: scanner.scan(text, aliases) for scanner in scanners},
     )
 
 
@@ -146,15 +154,19 @@ class ProjectIndex:
     """The modules under one root and the import graph between them."""
 
     root: str
+    scanners: tuple[FactScanner, ...] = ()
     modules: dict[str, ModuleInfo] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict)
     _importers: dict[str, set[str]] = field(default_factory=dict)
     _digest: str | None = None
 
     @classmethod
-    def build(cls, root: str, use_cache: bool = True) -> ProjectIndex:
-        """Index every Python file under ``root`` (a cache makes reruns cheap)."""
-        index = cls(os.path.abspath(root))
+    def build(
+        cls, root: str, scanners: Sequence[FactScanner] = (), use_cache: bool = True
+    ) -> ProjectIndex:
+        """Index every Python file under ``root`` with the families' ``scanners``
+        (a cache makes reruns cheap)."""
+        index = cls(os.path.abspath(root), tuple(scanners))
         cached = index._read_cache() if use_cache else {}
         fresh: dict[str, tuple[int, int, ModuleInfo]] = {}
         for relative, absolute in index._files():
@@ -172,7 +184,7 @@ class ProjectIndex:
                         text = handle.read().decode("utf-8", errors="replace")
                 except OSError:
                     continue
-                info = scan_module(relative, text)
+                info = scan_module(relative, text, index.scanners)
             fresh[relative] = (key[0], key[1], info)
             index.modules[relative] = info
         index._link()
@@ -249,10 +261,15 @@ class ProjectIndex:
             self._digest = hashlib.sha256(text.encode()).hexdigest()[:20]
         return self._digest
 
+    def _scanner_stamp(self) -> list[str]:
+        return sorted(f"{scanner.name}:{scanner.version}" for scanner in self.scanners)
+
     def _read_cache(self) -> dict[str, tuple[int, int, ModuleInfo]]:
         try:
             data = read_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME)
             if data.get("version") != __version__:
+                return {}
+            if data.get("scanners") != self._scanner_stamp():
                 return {}
             return {
                 relative: (
@@ -263,7 +280,10 @@ class ProjectIndex:
                         names=tuple(entry["names"]),
                         imports=tuple(entry["imports"]),
                         has_main_guard=bool(entry["main"]),
-                        seed_calls=tuple(entry["seeds"]),
+                        facts={
+                            name: tuple(values)
+                            for name, values in entry["facts"].items()
+                        },
                     ),
                 )
                 for relative, entry in data["files"].items()
@@ -274,6 +294,7 @@ class ProjectIndex:
     def _write_cache(self, entries: dict[str, tuple[int, int, ModuleInfo]]) -> None:
         data = {
             "version": __version__,
+            "scanners": self._scanner_stamp(),
             "files": {
                 relative: {
                     "mtime": mtime,
@@ -281,7 +302,9 @@ class ProjectIndex:
                     "names": list(info.names),
                     "imports": list(info.imports),
                     "main": info.has_main_guard,
-                    "seeds": list(info.seed_calls),
+                    "facts": {
+                        name: list(values) for name, values in info.facts.items()
+                    },
                 }
                 for relative, (mtime, size, info) in entries.items()
             },

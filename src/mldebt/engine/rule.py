@@ -24,6 +24,7 @@ from mldebt.engine.options import Option
 from mldebt.engine.traversal import is_visited_node_name
 
 if TYPE_CHECKING:
+    from mldebt.engine.project import FactScanner
     from mldebt.engine.traversal import FileContext
 
 
@@ -136,6 +137,9 @@ class Rule:
     # Whether the rule asks ``self.ctx.project_index()`` about other project files;
     # the index is then built once per process, before workers fork.
     uses_project: ClassVar[bool] = False
+    # What the rule's family records about every project file in that index (its
+    # family's per-file facts, e.g. the seeding calls of each module).
+    project_facts: ClassVar[tuple[FactScanner, ...]] = ()
     # Set on rules the engine implements itself (MLD001): no visitor methods.
     engine_rule: ClassVar[bool] = False
     # Set on rules that only make sense in a Jupyter notebook (``self.ctx.notebook``

@@ -14,6 +14,7 @@ import libcst as cst
 from mldebt.engine.project import importing_programs
 from mldebt.engine.rule import Rule
 from mldebt.engine.traversal import FileContext
+from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
 from mldebt.rules.unseeded_randomness._seeding import (
     SeedTracker,
     families_seeded_by_names,
@@ -37,7 +38,11 @@ class SeedAwareRule(Rule):
     """Base of the rules that need to know what the file seeds (not a rule itself).
 
     It feeds a ``SeedTracker`` from the traversal; subclasses extend ``visit_Call``.
+    Subclasses that judge library modules by their importers set ``uses_project``;
+    the project index then records every file's seeding calls for them.
     """
+
+    project_facts = (SEED_CALLS,)
 
     def on_begin_file(self) -> None:
         """Use the file's tracker: one for all the rules that see seeds alike."""
@@ -86,7 +91,7 @@ class SeedAwareRule(Rule):
         calls = [
             call
             for program in importing_programs(index, self.ctx.path, entrypoints)
-            for call in program.seed_calls
+            for call in program.fact(SEED_CALLS)
         ]
         return families_seeded_by_names(
             calls, self.seeds.seed_functions, self.seeds.trust_seed_like_names
