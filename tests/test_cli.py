@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -254,6 +255,28 @@ def test_docs_rules_md_is_generated_from_the_rules(run_cli: Run) -> None:
     assert (
         docs.read_text(encoding="utf-8") == expected
     ), "docs/rules.md is stale: run `mldebt rule --all > docs/rules.md`"
+
+
+def test_readme_rule_table_is_generated_from_the_rules(run_cli: Run) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    start = readme.index("<!-- rules table:")
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- end of rules")]
+    expected = run_cli("rules", "--output-format", "markdown").out
+    assert table == expected, (
+        "README.md's rule table is stale: paste `mldebt rules --output-format "
+        "markdown` between its rules-table comments"
+    )
+    # every link in it lands on a heading of docs/rules.md
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(
+        "utf-8"
+    )
+    headings = {
+        line[2:].lower().replace(" ", "-").replace("(", "").replace(")", "")
+        for line in docs.splitlines()
+        if line.startswith("# ")
+    }
+    for anchor in re.findall(r"docs/rules\.md#([a-z0-9-]+)", table):
+        assert anchor in headings, anchor
 
 
 def test_statistics_as_json(run_cli: Run, project: Project) -> None:

@@ -32,3 +32,16 @@ def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
     ), f"{rule.code}: declare fix_safety exactly when examples show fixes"
     if rule.code != "MLD001":
         assert len(rule.valid) >= 6 and len(rule.invalid) >= 6, rule.code
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=[rule.code for rule in all_rules()])
+def test_rule_lives_in_a_module_named_after_it(rule: type[Rule]) -> None:
+    package, _, module = rule.__module__.rpartition(".")
+    assert package == "mldebt.rules." + rule.category.replace("-", "_")
+    assert module == rule.name.replace("-", "_")
+    camel = "".join(word.capitalize() for word in rule.name.split("-"))
+    # SyntaxErrorRule: `SyntaxError` is a builtin
+    assert rule.__name__.lower() in (
+        camel.lower(),
+        camel.lower() + "rule",
+    ), f"{rule.code}: class {rule.__name__} is not named like {rule.name}"

@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     fix = commands.add_parser("fix", help="apply safe fixes (same as check --fix)")
     _add_check_arguments(fix, fix_command=True)
     rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--output-format", choices=("text", "json", "markdown"), default="text"
+    )
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument(
         "rule", nargs="?", help="a rule code or name (e.g. MLD101), or a category"
@@ -277,6 +279,11 @@ def _run_rules(args: argparse.Namespace) -> int:
             for rule in rules
         ]
         print(json.dumps(data, indent=2))
+        return EXIT_CLEAN
+    if args.output_format == "markdown":
+        from mldebt.engine.docs import rules_table
+
+        print(rules_table(rules), end="")
         return EXIT_CLEAN
     name_width = max(len(rule.name) for rule in rules)
     category_width = max(len(rule.category) for rule in rules)

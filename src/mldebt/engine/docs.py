@@ -92,6 +92,24 @@ def render_category(category: Category, rules: Sequence[type[Rule]]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def rules_table(rules: Sequence[type[Rule]]) -> str:
+    """The README's table of every rule (``mldebt rules --output-format markdown``),
+    each rule linked to its page in docs/rules.md."""
+    rows = [
+        "| code | name | category | fix | default |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in rules:
+        anchor = f"{rule.name}-{rule.code}".lower()
+        summary = rule.summary().rstrip(".").replace("|", "\\|")
+        rows.append(
+            f"| {rule.code} | [{rule.name}](docs/rules.md#{anchor}): {summary} | "
+            f"`{rule.category}` | {rule.fix_safety or 'no'} | "
+            f"{'on' if rule.default_enabled else 'off'} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def render_rule(rule: type[Rule]) -> str:
     """Markdown for ``mldebt rule CODE`` and docs/rules: the docstring's sections,
     the options table, and the rule's own test examples."""
