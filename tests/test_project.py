@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from mldebt.engine.project import FactScanner, ProjectIndex, module_names, scan_module
+from mldebt.engine.project import (
+    MAX_SOURCE_BYTES,
+    FactScanner,
+    ProjectIndex,
+    module_names,
+    read_source_bytes,
+    scan_module,
+)
 from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
 
 from .conftest import CliResult
@@ -125,3 +135,48 @@ def test_index_ignores_commented_and_nondeterministic_seeds() -> None:
     )
     info = scan_module("train.py", text, [SEED_CALLS])
     assert info.fact(SEED_CALLS) == ("utils.seed_everything()",)
+
+
+def test_index_sees_a_same_size_edit_with_the_mtime_put_back(tmp_path: Path) -> None:
+    program = tmp_path / "train.py"
+    program.write_text("import torch\ntorch.manual_seed(1)\n")
+    before = program.stat()
+    assert ProjectIndex.build(str(tmp_path), [SEED_CALLS]).modules["train.py"].fact(
+        SEED_CALLS
+    ) == ("torch.manual_seed",)
+    # as `touch -r`, tar or `rsync -t` leave it: same size, same mtime
+    program.write_text("import torch\ntorch.manual_xxxx(1)\n")
+    os.utime(program, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert program.stat().st_size == before.st_size
+    index = ProjectIndex.build(str(tmp_path), [SEED_CALLS])
+    assert index.modules["train.py"].fact(SEED_CALLS) == ()
+
+
+def test_index_reads_only_bounded_regular_files(tmp_path: Path) -> None:
+    (tmp_path / "lib.py").write_text("x = 1\n")
+    os.mkfifo(tmp_path / "pipe.py")  # opening it for reading would block forever
+    (tmp_path / "zeros.py").symlink_to("/dev/zero")  # reading it never ends
+    (tmp_path / "huge.py").write_bytes(b"#" * (MAX_SOURCE_BYTES + 1))
+    assert read_source_bytes(str(tmp_path / "pipe.py")) is None
+    assert read_source_bytes(str(tmp_path / "zeros.py")) is None
+    assert read_source_bytes(str(tmp_path / "huge.py")) is None
+    assert read_source_bytes(str(tmp_path / "lib.py")) == b"x = 1\n"
+    assert sorted(ProjectIndex.build(str(tmp_path)).modules) == ["lib.py"]
+
+
+def test_checking_one_file_beside_a_fifo_and_a_device_link_finishes(
+    tmp_path: Path,
+) -> None:
+    # `mkfifo pipe.py; mldebt check lib.py` used to hang in the project index
+    (tmp_path / "lib.py").write_text(LIB)
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zeros.py").symlink_to("/dev/zero")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mldebt", "check", "lib.py", "--output-format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert [f["code"] for f in json.loads(completed.stdout)] == ["MLD101"]

@@ -5,8 +5,9 @@ pre-commit passes only the changed files, but some findings depend on other file
 (whether a library module's random draws are pinned depends on the programs that
 import it). This index is built from the raw text of every Python file under the
 config's folder with a few regular expressions (no parsing), once per process and
-before worker processes fork; an on-disk cache keyed by file size and modification
-time skips unchanged files.
+before worker processes fork; an on-disk cache keyed by each file's content skips
+the scan of unchanged files. Only regular files of at most ``MAX_SOURCE_BYTES``
+are read: FIFOs, devices and symlinks to them are passed over.
 
 The engine knows imports and ``__main__`` blocks. What else a family needs from
 every file it declares as a ``FactScanner`` on its rules (``project_facts``): a
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +30,8 @@ from mldebt.engine.discovery import git_visible_files
 
 _CACHE_NAME = "project-index.json"
 MAX_WALKED_FILES = 50_000
+# A source file larger than this is generated code, not a module people import.
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
 _SKIPPED_FOLDERS = frozenset(
     {
         ".git",
@@ -149,6 +153,24 @@ def scan_module(
     )
 
 
+def read_source_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes
+    (following symlinks), else None: a FIFO, a device or a symlink to one is never
+    opened, and nothing reads more than ``limit`` bytes."""
+    try:
+        # O_NONBLOCK: a FIFO that appears between the check and the open does not
+        # block the run (regular files ignore the flag)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        data = handle.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
 @dataclass
 class ProjectIndex:
     """The modules under one root and the import graph between them."""
@@ -168,24 +190,21 @@ class ProjectIndex:
         (a cache makes reruns cheap)."""
         index = cls(os.path.abspath(root), tuple(scanners))
         cached = index._read_cache() if use_cache else {}
-        fresh: dict[str, tuple[int, int, ModuleInfo]] = {}
+        fresh: dict[str, tuple[str, ModuleInfo]] = {}
         for relative, absolute in index._files():
-            try:
-                stat = os.stat(absolute)
-            except OSError:
+            data = read_source_bytes(absolute)
+            if data is None:
                 continue
-            key = (stat.st_mtime_ns, stat.st_size)
+            # keyed on content: an edit that keeps the size and restores the
+            # mtime (`touch -r`, tar, `rsync -t`) is still seen
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             entry = cached.get(relative)
-            if entry is not None and (entry[0], entry[1]) == key:
-                info = entry[2]
+            if entry is not None and entry[0] == digest:
+                info = entry[1]
             else:
-                try:
-                    with open(absolute, "rb") as handle:
-                        text = handle.read().decode("utf-8", errors="replace")
-                except OSError:
-                    continue
+                text = data.decode("utf-8", errors="replace")
                 info = scan_module(relative, text, index.scanners)
-            fresh[relative] = (key[0], key[1], info)
+            fresh[relative] = (digest, info)
             index.modules[relative] = info
         index._link()
         if use_cache and fresh != cached:
@@ -264,7 +283,7 @@ class ProjectIndex:
     def _scanner_stamp(self) -> list[str]:
         return sorted(f"{scanner.name}:{scanner.version}" for scanner in self.scanners)
 
-    def _read_cache(self) -> dict[str, tuple[int, int, ModuleInfo]]:
+    def _read_cache(self) -> dict[str, tuple[str, ModuleInfo]]:
         try:
             data = read_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME)
             if data.get("version") != __version__:
@@ -273,8 +292,7 @@ class ProjectIndex:
                 return {}
             return {
                 relative: (
-                    entry["mtime"],
-                    entry["size"],
+                    str(entry["digest"]),
                     ModuleInfo(
                         path=relative,
                         names=tuple(entry["names"]),
@@ -291,14 +309,13 @@ class ProjectIndex:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
-    def _write_cache(self, entries: dict[str, tuple[int, int, ModuleInfo]]) -> None:
+    def _write_cache(self, entries: dict[str, tuple[str, ModuleInfo]]) -> None:
         data = {
             "version": __version__,
             "scanners": self._scanner_stamp(),
             "files": {
                 relative: {
-                    "mtime": mtime,
-                    "size": size,
+                    "digest": digest,
                     "names": list(info.names),
                     "imports": list(info.imports),
                     "main": info.has_main_guard,
@@ -306,7 +323,7 @@ class ProjectIndex:
                         name: list(values) for name, values in info.facts.items()
                     },
                 }
-                for relative, (mtime, size, info) in entries.items()
+                for relative, (digest, info) in entries.items()
             },
         }
         write_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME, data)

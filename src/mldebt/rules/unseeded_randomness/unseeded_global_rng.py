@@ -54,6 +54,8 @@ class _Draw:
     family: str
     module_level: bool
     sequence: int
+    # the module-level statement the draw runs in (None outside the walk)
+    top: cst.CSTNode | None
 
 
 class UnseededGlobalRng(SeedAwareRule):
@@ -154,6 +156,7 @@ class UnseededGlobalRng(SeedAwareRule):
                 family,
                 not ctx.names.in_function(),
                 self.seeds.sequence,
+                ctx.ancestors[1] if len(ctx.ancestors) > 1 else None,
             )
         )
 
@@ -181,15 +184,14 @@ class UnseededGlobalRng(SeedAwareRule):
                 anchor=draw.anchor,
             )
 
-    def _seed_expression(self, before: int) -> str | None:
+    def _seed_expression(self, before: int, position: dict[int, int]) -> str | None:
         """The seed the fix writes: the ``seed`` option, else a deterministic
         module-level ``SEED`` defined before statement ``before``, else ``0``."""
         statement = self.seeds.seed_statement
-        body: list[cst.CSTNode] = list(self.ctx.module.body)
         module_names = self.ctx.names.module_scope.names
         return self.seed_code(
             lambda name: name in module_names,
-            statement is not None and body.index(statement) < before,
+            statement is not None and position[id(statement)] < before,
         )
 
     def _seed_fix(self, family: str) -> Fix | None:
@@ -205,26 +207,31 @@ class UnseededGlobalRng(SeedAwareRule):
                     alias = name
         if alias is None:
             return None
+        # each statement's index, once: a file with thousands of draws is not
+        # scanned once per draw
+        position = {id(statement): index for index, statement in enumerate(body)}
         first_draw = min(
             (
-                _top_index(body, draw)
+                position.get(id(draw.top), len(body))
                 for draw in self.draws
                 if draw.family == family and draw.module_level
             ),
             default=len(body),
         )
         imports = [
-            line for line in self.seeds.module_imports if body.index(line) < first_draw
+            line
+            for line in self.seeds.module_imports
+            if position[id(line)] < first_draw
         ]
         if not imports:
             return None
         anchor: cst.CSTNode = imports[-1]
-        seed = self._seed_expression(first_draw)
+        seed = self._seed_expression(first_draw, position)
         if seed is None:
             return None
         statement = self.seeds.seed_statement
         if seed == "SEED" and statement is not None:
-            if body.index(statement) > body.index(anchor):
+            if position[id(statement)] > position[id(anchor)]:
                 anchor = statement
         call = _SEED_CALL[family].format(alias=alias, seed=seed)
         newline = self.ctx.module.default_newline
@@ -483,24 +490,3 @@ class UnseededGlobalRng(SeedAwareRule):
             """,
         ),
     )
-
-
-def _top_index(body: list[cst.CSTNode], draw: _Draw) -> int:
-    """Index in the module body of the top-level statement a draw runs in."""
-    anchor = draw.anchor
-    for index, statement in enumerate(body):
-        if statement is anchor or (
-            isinstance(statement, cst.SimpleStatementLine) and anchor in statement.body
-        ):
-            return index
-        if isinstance(statement, cst.BaseCompoundStatement) and _contains(
-            statement, anchor
-        ):
-            return index
-    return len(body)
-
-
-def _contains(root: cst.CSTNode, node: cst.CSTNode) -> bool:
-    from mldebt.engine.traversal import iter_nodes
-
-    return any(inner is node for inner in iter_nodes(root))
