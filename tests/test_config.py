@@ -362,3 +362,24 @@ def test_show_settings_prints_each_value_with_its_source(
         "MLD101"
         not in out.split("[tool.mldebt.per-file-ignores]")[0].split("select")[0]
     )
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "[tool.mldebt]\nselect = " + "[" * 3000 + "]" * 3000 + "\n",
+        '[tool.mldebt]\nselect = ["MLD1"]\n[tool.other]\nx = '
+        + "{a = " * 3000
+        + "1"
+        + "}" * 3000
+        + "\n",
+    ],
+    ids=["arrays", "inline-tables"],
+)
+def test_deeply_nested_toml_is_a_one_line_config_error(
+    run_cli: Run, project: Project, toml: str
+) -> None:
+    project(pyproject_toml=toml, train_py=UNSEEDED)
+    result = run_cli("check")
+    assert result.code == 2
+    assert result.err == "mldebt: error: pyproject.toml: invalid TOML: nested too deeply\n"

@@ -428,6 +428,8 @@ def read_table(path: str, require_tool_table: bool) -> dict[str, Any] | None:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: invalid TOML: nested too deeply") from None
     except UnicodeDecodeError as error:
         raise ConfigError(
             f"{shown}: invalid TOML: not UTF-8 ({error.reason})"
