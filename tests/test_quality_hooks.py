@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from mldebt.hooks import check_ast, isort_black, mypy_project, pydocstyle_convention
+from mldebt.hooks import check_ast
+from mldebt.hooks import isort as isort_hook
+from mldebt.hooks import mypy as mypy_hook
+from mldebt.hooks import pydocstyle as pydocstyle_hook
 from mldebt.hooks._tool_config import BlackSettings, find_black_settings
 
 from .conftest import path_without_virtualenvs, venv_with_typed_package
@@ -116,12 +119,12 @@ def test_black_settings_stop_at_the_repository_root(tmp_path: Path) -> None:
 
 
 def test_agreement_arguments_follow_black() -> None:
-    arguments = isort_black.agreement_arguments(BlackSettings(100, True))
+    arguments = isort_hook.agreement_arguments(BlackSettings(100, True))
     assert "--line-length=100" in arguments
     assert "--multi-line=3" in arguments
     assert "--split-on-trailing-comma" in arguments
     assert not any(argument.startswith("--profile") for argument in arguments)
-    skipping = isort_black.agreement_arguments(BlackSettings(88, False))
+    skipping = isort_hook.agreement_arguments(BlackSettings(88, False))
     assert "--split-on-trailing-comma" not in skipping
 
 
@@ -151,7 +154,7 @@ def test_isort_uses_black_line_length_over_its_own_config(
         """,
     )
     path = write(repo, "train.py", LONG_IMPORTS)
-    assert isort_black.main([str(path)]) == 0
+    assert isort_hook.main([str(path)]) == 0
     assert path.read_text() == textwrap.dedent("""\
         import os
         import sys
@@ -175,8 +178,8 @@ def test_isort_check_only_and_filter_files(
     write(repo, "pyproject.toml", '[tool.isort]\nskip = ["vendored.py"]\n')
     write(repo, "vendored.py", "import sys, os\n")
     write(repo, "mine.py", "import sys, os\n")
-    assert isort_black.main(["--check-only", "--filter-files", "vendored.py"]) == 0
-    assert isort_black.main(["--check-only", "mine.py"]) == 1
+    assert isort_hook.main(["--check-only", "--filter-files", "vendored.py"]) == 0
+    assert isort_hook.main(["--check-only", "mine.py"]) == 1
     assert "mine.py Imports are incorrectly sorted" in capsys.readouterr().err
     assert (repo / "mine.py").read_text() == "import sys, os\n"
 
@@ -297,16 +300,16 @@ def test_isort_then_black_twice_changes_nothing_the_second_time(
     for name, text in AWKWARD_FILES.items():
         write(repo, name, text)
     originals = snapshot(repo, names)
-    isort_black.main(["--filter-files", *names])
+    isort_hook.main(["--filter-files", *names])
     run_black(repo, *names)
     first = snapshot(repo, names)
     assert first != originals
-    isort_black.main(["--filter-files", *names])
+    isort_hook.main(["--filter-files", *names])
     run_black(repo, *names)
     assert snapshot(repo, names) == first
     # and in the other order: black, then isort
     run_black(repo, *names)
-    isort_black.main(["--filter-files", *names])
+    isort_hook.main(["--filter-files", *names])
     assert snapshot(repo, names) == first
     capsys.readouterr()
 
@@ -319,7 +322,7 @@ def test_black_accepts_isort_output_as_it_is(
     names = sorted(IMPORTS_ONLY)
     for name, text in IMPORTS_ONLY.items():
         write(repo, name, text)
-    isort_black.main(names)
+    isort_hook.main(names)
     sorted_by_isort = snapshot(repo, names)
     run_black(repo, *names)
     assert snapshot(repo, names) == sorted_by_isort
@@ -349,12 +352,12 @@ def test_pydocstyle_defaults_to_numpy(
     repo: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
-    assert pydocstyle_convention.main(["model.py"]) == 1
+    assert pydocstyle_hook.main(["model.py"]) == 1
     out = capfd.readouterr().out
     assert "D400: First line should end with a period" in out
     assert "D107" not in out  # numpy does not ask for __init__ docstrings
     write(repo, "model.py", DOCSTRINGS.replace("Fit the model", "Fit the model."))
-    assert pydocstyle_convention.main(["model.py"]) == 0
+    assert pydocstyle_hook.main(["model.py"]) == 0
 
 
 def test_pydocstyle_convention_from_the_config_or_the_hook(
@@ -362,10 +365,10 @@ def test_pydocstyle_convention_from_the_config_or_the_hook(
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
     write(repo, "pyproject.toml", '[tool.pydocstyle]\nconvention = "google"\n')
-    assert pydocstyle_convention.main(["model.py"]) == 1
+    assert pydocstyle_hook.main(["model.py"]) == 1
     out = capfd.readouterr().out
     assert "D415" in out and "D400" not in out  # google's wording of the rule
-    assert pydocstyle_convention.main(["--convention=pep257", "model.py"]) == 1
+    assert pydocstyle_hook.main(["--convention=pep257", "model.py"]) == 1
     out = capfd.readouterr().out
     assert "D400" in out and "D107" in out  # the hook's flag wins over the config
 
@@ -375,7 +378,7 @@ def test_pydocstyle_keeps_the_configs_own_selection(
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
     write(repo, "setup.cfg", "[pydocstyle]\nselect = D107\n")
-    assert pydocstyle_convention.main(["model.py"]) == 1
+    assert pydocstyle_hook.main(["model.py"]) == 1
     out = capfd.readouterr().out
     assert "D107" in out and "D400" not in out
 
@@ -385,9 +388,9 @@ def test_pydocstyle_passes_add_ignore_on_with_the_default_convention(
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
     write(repo, "pyproject.toml", '[tool.pydocstyle]\nadd-ignore = ["D400"]\n')
-    assert pydocstyle_convention.main(["model.py"]) == 0
-    assert pydocstyle_convention.pydocstyle_arguments(
-        None, pydocstyle_convention.find_config(["model.py"])
+    assert pydocstyle_hook.main(["model.py"]) == 0
+    assert pydocstyle_hook.pydocstyle_arguments(
+        None, pydocstyle_hook.find_config(["model.py"])
     ) == ["--convention=numpy", "--add-ignore=D400"]
     capfd.readouterr()
 
@@ -395,7 +398,7 @@ def test_pydocstyle_passes_add_ignore_on_with_the_default_convention(
 def test_pydocstyle_bad_convention_is_a_usage_error(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert pydocstyle_convention.main(["--convention=nope", "x.py"]) == 2
+    assert pydocstyle_hook.main(["--convention=nope", "x.py"]) == 2
     assert "invalid choice: 'nope'" in capsys.readouterr().err
 
 
@@ -419,7 +422,7 @@ def test_interpreter_search_order(repo: Path, tmp_path: Path) -> None:
     conda = fake_venv(tmp_path / "conda")
     hook_env = tmp_path / "hook-env"
     fake_venv(hook_env)
-    find = mypy_project.find_interpreter
+    find = mypy_hook.find_interpreter
     environ = {"VIRTUAL_ENV": str(tmp_path / "active"), "CONDA_PREFIX": str(conda)}
     assert find(environ, repo, None).executable == str(active)  # type: ignore[union-attr]
     # under pre-commit $VIRTUAL_ENV is the hook's own env: the user's comes from PATH
@@ -442,19 +445,19 @@ def test_interpreter_search_order(repo: Path, tmp_path: Path) -> None:
 def test_mypy_arguments_respect_an_explicit_interpreter(repo: Path) -> None:
     fake_venv(repo / ".venv")
     explicit = ["--python-executable=/opt/py/bin/python", "a.py"]
-    assert mypy_project.mypy_arguments(explicit) == (explicit, None, None)
+    assert mypy_hook.mypy_arguments(explicit) == (explicit, None, None)
     write(repo, "mypy.ini", "[mypy]\npython_executable = /opt/py/bin/python\n")
-    assert mypy_project.mypy_arguments(["a.py"]) == (["a.py"], None, None)
+    assert mypy_hook.mypy_arguments(["a.py"]) == (["a.py"], None, None)
     (repo / "mypy.ini").unlink()
-    arguments, interpreter, note = mypy_project.mypy_arguments(["a.py"])
+    arguments, interpreter, note = mypy_hook.mypy_arguments(["a.py"])
     python = str(repo / ".venv" / "bin" / "python")
     assert arguments == ["--python-executable", python, "a.py"]
-    assert interpreter == mypy_project.Interpreter(python, "the project's .venv/")
+    assert interpreter == mypy_hook.Interpreter(python, "the project's .venv/")
     assert note is None
 
 
 def test_mypy_arguments_fall_back_with_one_line(repo: Path) -> None:
-    arguments, interpreter, note = mypy_project.mypy_arguments(["a.py"])
+    arguments, interpreter, note = mypy_hook.mypy_arguments(["a.py"])
     assert arguments == ["--ignore-missing-imports", "a.py"]
     assert interpreter is None
     assert note is not None and "\n" not in note
@@ -479,10 +482,10 @@ def test_mypy_sees_the_project_virtualenv(
 ) -> None:
     write(repo, "app.py", USES_TYPED_PACKAGE)
     # without a virtualenv the import is unresolved and ignored: no error found
-    assert mypy_project.main(["--cache-dir", mypy_cache, "app.py"]) == 0
+    assert mypy_hook.main(["--cache-dir", mypy_cache, "app.py"]) == 0
     assert "no project virtualenv found" in capsys.readouterr().err
     venv_with_typed_package(repo)
-    assert mypy_project.main(["--cache-dir", mypy_cache, "app.py"]) == 1
+    assert mypy_hook.main(["--cache-dir", mypy_cache, "app.py"]) == 1
     captured = capsys.readouterr()
     assert (
         'app.py:3: error: Incompatible types in assignment (expression has type "int"'
