@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from mldebt import __version__
-from mldebt.init import HOOK_IDS, REPO_URL, render_config
+from mldebt.project_setup import HOOK_IDS, REPO_URL, render_config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -584,7 +584,7 @@ def test_readme_shows_exactly_what_init_writes() -> None:
     blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     assert blocks and blocks[0] == render_config(REPO_URL, REV)
     toml_block = re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)[0]
-    from mldebt.init import plan_pyproject
+    from mldebt.project_setup import plan_pyproject
 
     with_tables = plan_pyproject(Path("/nonexistent-folder")).changes[0].after
     assert toml_block == with_tables

@@ -345,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _run_rules(args)
         if args.command == "init":
-            from mldebt.init import run_init
+            from mldebt.project_setup import run_init
 
             return run_init(args)
         if args.command == "clean":

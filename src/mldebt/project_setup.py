@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mldebt import __version__
+from mldebt.engine.config import DEFAULT_RAW_DATA_DIRS
 
 if TYPE_CHECKING:
     import yaml
@@ -69,7 +70,6 @@ HOOK_COMMENTS = {
 }
 BLACK_LINE_LENGTH = 88
 DEFAULT_CONVENTION = "numpy"
-DEFAULT_RAW_DATA_DIRS = ("data/raw", "raw")
 
 
 class InitError(Exception):
