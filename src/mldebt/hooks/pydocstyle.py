@@ -28,7 +28,7 @@ from mldebt.hooks._tool_config import SectionFound, common_base, find_section
 PROG = "mldebt-pydocstyle"
 DEFAULT_CONVENTION = "numpy"
 CONVENTIONS = ("pep257", "numpy", "google")
-# pydocstyle's own search order within a folder (pydocstyle/config.py).
+# pydocstyle's own search order for its config files within a folder.
 CONFIG_FILES = (
     "setup.cfg",
     "tox.ini",
