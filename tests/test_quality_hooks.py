@@ -18,6 +18,7 @@ from mldebt.hooks import check_ast
 from mldebt.hooks import isort as isort_hook
 from mldebt.hooks import mypy as mypy_hook
 from mldebt.hooks import pydocstyle as pydocstyle_hook
+from mldebt.hooks._argv import AmbiguousArgument
 from mldebt.hooks._tool_config import BlackSettings, find_black_settings
 
 from .conftest import path_without_virtualenvs, venv_with_typed_package
@@ -498,6 +499,63 @@ def test_mypy_sees_the_project_virtualenv(
     )
 
 
+# --- file names that read as options ------------------------------------------
+
+
+def test_check_ast_reads_every_argument_after_the_separator_as_a_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "-h", "def f(:\n")
+    assert check_ast.main(["--", "-h"]) == 1
+    assert capsys.readouterr().out.startswith("-h:1:7: SyntaxError")
+    assert check_ast.main(["-h"]) == 2
+    assert "'-h' is a file whose name reads as an option" in capsys.readouterr().err
+
+
+def test_isort_passes_files_after_the_separator_as_files(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trap = write(repo, "--check-only.py", "import sys, os\n")
+    assert isort_hook.main(["--", trap.name]) == 0
+    assert trap.read_text() == "import os\nimport sys\n"
+    trap.write_text("import sys, os\n")
+    assert isort_hook.main([trap.name]) == 2
+    assert trap.read_text() == "import sys, os\n"
+    assert "is a file whose name reads as an option" in capsys.readouterr().err
+
+
+def test_pydocstyle_passes_files_after_the_separator_as_files(
+    repo: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "--convention=pep257.py", "def f():\n    pass\n")
+    write(repo, "--ignore=D100,D103.py", "def f():\n    pass\n")
+    names = ["--convention=pep257.py", "--ignore=D100,D103.py"]
+    assert pydocstyle_hook.main(["--", *names]) == 1
+    out = capfd.readouterr().out
+    assert "D100" in out and "D103" in out
+    assert pydocstyle_hook.main(names) == 2
+
+
+def test_mypy_reads_options_only_before_the_separator(repo: Path) -> None:
+    fake_venv(repo / ".venv")
+    write(repo, "--python-executable=python.py", "x: int = 1\n")
+    trap = "--python-executable=python.py"
+    arguments, interpreter, _ = mypy_hook.mypy_arguments(["--strict", "--", trap])
+    python = str(repo / ".venv" / "bin" / "python")
+    assert arguments == ["--python-executable", python, "--strict", "--", trap]
+    assert interpreter is not None
+    with pytest.raises(AmbiguousArgument):
+        mypy_hook.mypy_arguments([trap])
+
+
+def test_mypy_hook_refuses_an_ambiguous_file_name(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "--no-site-packages", "")
+    assert mypy_hook.main(["--no-site-packages", "a.py"]) == 2
+    assert "is a file whose name reads as an option" in capsys.readouterr().err
+
+
 # --- the manifest and the core linter's imports ----------------------------------
 
 
@@ -512,7 +570,7 @@ def test_manifest_publishes_the_quality_hooks() -> None:
     assert hooks["black"]["types_or"] == ["python", "pyi"]
     assert hooks["isort"]["entry"] == "mldebt-isort"
     assert hooks["isort"]["types_or"] == ["cython", "pyi", "python"]
-    assert hooks["isort"]["args"] == ["--filter-files"]
+    assert hooks["isort"]["args"] == ["--filter-files", "--"]
     assert hooks["pydocstyle"]["types"] == ["python"]
     assert hooks["mypy"]["entry"] == "mldebt-mypy"
     assert hooks["mypy"]["types_or"] == ["python", "pyi"]
@@ -522,6 +580,10 @@ def test_manifest_publishes_the_quality_hooks() -> None:
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["minimum_pre_commit_version"] == "3.2.0"
+        # pre-commit appends the file names after the args: `--` keeps a file
+        # named `-h` or `--config=x.py` from being read as an option.
+        if hook.get("pass_filenames", True):
+            assert hook["args"][-1] == "--", hook["id"]
 
 
 def test_mldebt_check_imports_none_of_the_quality_tools(repo: Path) -> None:

@@ -22,6 +22,7 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 
+from mldebt.hooks._argv import parse_hook_arguments
 from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
 
 PROG = "mldebt-check-data-files"
@@ -354,7 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mldebt-check-data-files``; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_hook_arguments(
+            build_parser(), sys.argv[1:] if argv is None else argv, "filenames"
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:

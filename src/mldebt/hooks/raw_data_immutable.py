@@ -25,6 +25,7 @@ from mldebt.engine.config import (
     SettingsResolver,
     is_raw_data,
 )
+from mldebt.hooks._argv import parse_hook_arguments
 from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
 
 PROG = "mldebt-raw-data-immutable"
@@ -171,7 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mldebt-raw-data-immutable``; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_hook_arguments(
+            build_parser(), sys.argv[1:] if argv is None else argv, "filenames"
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
