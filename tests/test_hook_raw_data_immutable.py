@@ -14,6 +14,7 @@ import pytest
 from mldebt.hooks.raw_data_immutable import (
     HINT,
     describe_change,
+    ignores_case,
     main,
     parse_name_status,
 )
@@ -358,6 +359,53 @@ def test_a_broken_committed_config_can_be_mended(
     repo.commit("data/raw/a.csv", "src/x.py")
     repo.write("pyproject.toml", '[tool.mldebt]\nraw-data-dirs = ["data/raw"]\n')
     repo.write("src/x.py", "changed\n")
+    repo.add()
+    assert run(capsys) == (0, "", "")
+
+
+# -- case-insensitive file systems and new root commits ---------------------------
+
+
+def test_raw_folders_match_any_case_where_the_file_system_ignores_case(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/Raw/train.csv", "Data/RAW/test.csv")
+    repo.write("data/Raw/train.csv", "changed\n")
+    repo.write("Data/RAW/test.csv", "changed\n")
+    repo.add()
+    if not ignores_case(str(repo.path)):
+        assert run(capsys) == (0, "", ""), "different folders on this file system"
+    repo.git("config", "core.ignorecase", "true")
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "Data/RAW/test.csv: modified",
+        "data/Raw/train.csv: modified",
+    ]
+
+
+def test_a_new_orphan_branch_is_checked_against_the_existing_ones(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/raw/train.csv", "data/raw/test.csv", "src/x.py")
+    repo.git("checkout", "-q", "--orphan", "rewrite")
+    repo.write("data/raw/train.csv", "rewritten history\n")
+    repo.write("src/x.py", "changed\n")
+    repo.git("rm", "-q", "--cached", "data/raw/test.csv")  # left out: not a loss
+    repo.write("data/raw/new.csv")
+    repo.git("add", "data/raw/train.csv", "data/raw/new.csv", "src/x.py")
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("rev-parse", "--verify", "HEAD")  # really no HEAD
+    code, out, _ = run(capsys)
+    assert (code, out.splitlines()) == (1, ["data/raw/train.csv: modified", HINT])
+
+
+def test_an_orphan_branch_that_keeps_raw_data_as_it_is_passes(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/raw/train.csv")
+    repo.git("checkout", "-q", "--orphan", "docs")
+    repo.write("README.md", "docs\n")
     repo.add()
     assert run(capsys) == (0, "", "")
 

@@ -13,6 +13,7 @@ Exit codes: 0 nothing raw changed, 1 raw data changed, 2 usage or environment er
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,6 +110,54 @@ def has_head(root: str) -> bool:
     return True
 
 
+def ignores_case(root: str) -> bool:
+    """Whether the repository's file system treats ``Raw`` and ``raw`` as one name.
+
+    git sets ``core.ignorecase`` when it creates a repository on such a file
+    system; the folder itself is asked too (does ``.GIT`` open ``.git``?), so that
+    unsetting the option does not turn the case folding off.
+    """
+    try:
+        setting = git_output(["config", "--type=bool", "core.ignorecase"], cwd=root)
+    except GitError:
+        setting = b""  # unset
+    if setting.strip() == b"true":
+        return True
+    dot_git, upper = os.path.join(root, ".git"), os.path.join(root, ".GIT")
+    try:
+        return os.path.samefile(dot_git, upper)
+    except OSError:
+        return False
+
+
+def unborn_head_changes(root: str) -> list[StagedChange]:
+    """What a new root commit changes in files the repository already holds.
+
+    On an orphan branch (``git checkout --orphan``) the index usually still holds
+    the files of the branch it came from, and ``git diff --cached`` shows every
+    one of them as added. A file counts as modified here when some local branch
+    has it and the staged content matches none of their versions. Leaving files
+    out of a new root commit deletes nothing, so that is not reported.
+    """
+    refs = git_output(
+        ["for-each-ref", "--format=%(objectname)", "refs/heads"], cwd=root
+    )
+    tips = set(refs.decode("ascii").split())
+    known: dict[str, set[str]] = {}
+    for tip in sorted(tips):
+        listing = git_output(["ls-tree", "-r", "-z", "--full-tree", tip], cwd=root)
+        for entry in split_nul(listing):
+            meta, _, path = entry.partition("\t")
+            known.setdefault(path, set()).add(meta.split(" ")[-1])
+    changes = []
+    for entry in split_nul(git_output(["ls-files", "-s", "-z"], cwd=root)):
+        meta, _, path = entry.partition("\t")
+        blob = meta.split(" ")[1]
+        if path in known and blob not in known[path]:
+            changes.append(StagedChange("M", path))
+    return changes
+
+
 class CommittedSettings:
     """``raw-data-dirs`` as the ``pyproject.toml`` files in git set them.
 
@@ -191,7 +240,8 @@ class RawDataMatcher:
     ``raw-data-dirs``. The configs are the staged ones and, when there is a HEAD,
     the committed ones too: a path is raw when either says so, so that a commit
     cannot loosen the guard for itself. ``--raw-dir`` globs replace every config
-    and are relative to the repository root.
+    and are relative to the repository root. With ``ignore_case`` (a file system
+    where ``data/Raw`` is ``data/raw``) names match whatever their case.
     """
 
     def __init__(
@@ -199,18 +249,22 @@ class RawDataMatcher:
         root: str,
         override: Sequence[str] | None = None,
         committed: bool = False,
+        ignore_case: bool = False,
     ) -> None:
         """Match paths relative to ``root``, with ``override`` globs if given.
 
         ``committed`` adds HEAD's configs to the staged ones.
         """
         self.root = root
+        self.ignore_case = ignore_case
         self._override = tuple(override) if override else None
         self._sources = [CommittedSettings(root, None)]
         if committed and self._override is None:
             self._sources.append(CommittedSettings(root, "HEAD"))
 
     def _matches(self, globs: Sequence[str], relative: str) -> bool:
+        if self.ignore_case:
+            return is_raw_data(tuple(g.lower() for g in globs), relative.lower())
         return is_raw_data(tuple(globs), relative)
 
     def is_raw(self, path: str) -> bool:
@@ -281,8 +335,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
         root = repo_root()
+        committed = has_head(root)
         changes = staged_changes(root)
-        matcher = RawDataMatcher(root, args.raw_dir, has_head(root))
+        if not committed:
+            changes += unborn_head_changes(root)
+        matcher = RawDataMatcher(root, args.raw_dir, committed, ignores_case(root))
         violations = find_raw_data_changes(changes, matcher)
     except (GitError, ConfigError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
