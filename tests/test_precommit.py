@@ -127,6 +127,8 @@ def test_raw_data_immutable_hook_from_the_manifest(
     (repo / "data" / "raw" / "customers.csv").write_text("id\n1\n2\n")
     (repo / "data" / "raw" / "new.csv").write_text("id\n")
     git(repo, "add", "-A")
+    # an untracked config (pre-commit leaves untracked files in place) changes nothing
+    (repo / "data" / "pyproject.toml").write_text("[tool.mldebt]\nraw-data-dirs = []\n")
     result = run_pre_commit(
         repo, pre_commit_home, "try-repo", str(CHECKOUT), "raw-data-immutable"
     )
