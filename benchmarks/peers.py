@@ -130,7 +130,7 @@ class Tool:
 
 @dataclass
 class Target:
-    """A goal from issue 9 and how the measurement compares with it."""
+    """A performance goal (``TARGETS``) and how the measurement compares with it."""
 
     name: str
     goal: str

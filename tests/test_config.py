@@ -382,4 +382,6 @@ def test_deeply_nested_toml_is_a_one_line_config_error(
     project(pyproject_toml=toml, train_py=UNSEEDED)
     result = run_cli("check")
     assert result.code == 2
-    assert result.err == "mldebt: error: pyproject.toml: invalid TOML: nested too deeply\n"
+    assert (
+        result.err == "mldebt: error: pyproject.toml: invalid TOML: nested too deeply\n"
+    )

@@ -1,5 +1,6 @@
-"""The implicit-feature rules (MLD4xx) on the research note's examples (section 4.4)
-and on what their own examples cannot show: file names, rule interplay."""
+"""The implicit-feature rules (MLD4xx) on the catalogued smells' own examples (true
+and false positives peers report) and on what the rules' examples cannot show: file
+names, rule interplay."""
 
 from __future__ import annotations
 

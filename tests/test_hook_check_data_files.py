@@ -193,9 +193,25 @@ def test_run_from_a_subfolder_with_relative_names(
 # -- git-lfs and DVC -------------------------------------------------------------
 
 
+# git-lfs's clean filter, in miniature: the blob git stores is a pointer.
+FAKE_LFS_CLEAN = (
+    "import hashlib, sys; data = sys.stdin.buffer.read(); "
+    "sys.stdout.write('version https://git-lfs.github.com/spec/v1\\n'"
+    " f'oid sha256:{hashlib.sha256(data).hexdigest()}\\nsize {len(data)}\\n')"
+)
+
+
+def set_up_git_lfs(repo: Repo) -> None:
+    """What ``git lfs install`` configures, with a stand-in for git-lfs."""
+    clean = f"{shlex.quote(sys.executable)} -c {shlex.quote(FAKE_LFS_CLEAN)}"
+    repo.git("config", "filter.lfs.clean", clean)
+    repo.git("config", "filter.lfs.required", "true")
+
+
 def test_files_tracked_by_git_lfs_pass(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    set_up_git_lfs(repo)
     repo.write(".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n")
     weights = repo.data("weights/model.bin", 4096)
     other = repo.data("weights/model.onnx", 4096)
@@ -203,6 +219,22 @@ def test_files_tracked_by_git_lfs_pass(
     code, out, _ = run(capsys, weights, other)
     assert code == 1
     assert out == message("weights/model.onnx", 4096, "*.onnx") + "\n"
+
+
+def test_an_lfs_attribute_without_git_lfs_is_not_enough(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # no filter.lfs.clean: as on a machine without git-lfs, git stores the file
+    repo.write(".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n")
+    weights = repo.data("weights/model.bin", 600)
+    repo.add()
+    assert len(repo.git("cat-file", "-s", f":{weights}").strip()) == 6  # the whole file
+    code, out, _ = run(capsys, weights)
+    assert code == 1
+    assert out.startswith(
+        "weights/model.bin (600 KB) exceeds 500 KB: it has filter=lfs, but git "
+        "staged the whole file, not a git-lfs pointer: install git-lfs"
+    )
 
 
 def test_files_with_a_dvc_pointer_pass(
@@ -291,6 +323,31 @@ metrics:
         "plots/roc.csv",
         "report.zip",
     ]
+
+
+# -- file names that read as options ------------------------------------------
+
+
+@pytest.mark.parametrize("trap", ["-h", "--max-kb=99999999", "--enforce-all"])
+def test_a_file_named_like_an_option_is_never_obeyed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], trap: str
+) -> None:
+    big = repo.data("big.csv", 600)
+    repo.write(trap, "x\n")
+    repo.add()
+    code, out, _ = run(capsys, "--", trap, big)  # after `--`: a file
+    assert (code, out) == (1, message("big.csv", 600, "*.csv") + "\n")
+    code, out, err = run(capsys, trap, big)  # without `--`: refused, not obeyed
+    assert (code, out) == (2, "")
+    assert f"{trap!r} is a file whose name reads as an option" in err
+
+
+def test_options_before_the_separator_still_apply(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = repo.data("big.csv", 600)
+    repo.add()
+    assert run(capsys, "--max-kb=700", "--", big) == (0, "", "")
 
 
 # -- errors ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from mldebt.hooks.raw_data_immutable import (
     HINT,
     describe_change,
+    ignores_case,
     main,
     parse_name_status,
 )
@@ -299,6 +300,114 @@ def test_a_folder_glob_with_a_trailing_slash(
     code, out, _ = run(capsys, "--raw-dir", "raw/")
     assert code == 1
     assert out.splitlines() == ["sub/raw/x.csv: modified", HINT]
+
+
+# -- settings come from git, never from untracked files ------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "text"),
+    [
+        ("data/raw/pyproject.toml", '[tool.mldebt]\nraw-data-dirs = ["nothing"]\n'),
+        ("data/pyproject.toml", "[tool.mldebt]\nraw-data-dirs = []\n"),
+        ("pyproject.toml", "[tool.mldebt]\nraw-data-dirs = []\n"),
+    ],
+)
+def test_an_untracked_config_does_not_switch_the_guard_off(
+    repo: Repo, capsys: pytest.CaptureFixture[str], config: str, text: str
+) -> None:
+    repo.commit("data/raw/train.csv")
+    repo.write(config, text)  # written, never staged
+    repo.write("data/raw/train.csv", "changed\n")
+    repo.git("add", "data/raw/train.csv")
+    code, out, _ = run(capsys)
+    assert (code, out.splitlines()[0]) == (1, "data/raw/train.csv: modified")
+
+
+def test_the_staged_config_is_read_not_the_work_tree_copy(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("pyproject.toml", '[tool.mldebt]\nraw-data-dirs = ["inputs"]\n')
+    repo.commit("inputs/a.csv", "data/raw/b.csv")
+    # staged: "inputs"; the work tree copy (unstaged) would say "nothing"
+    repo.write("pyproject.toml", '[tool.mldebt]\nraw-data-dirs = ["nothing"]\n')
+    repo.write("inputs/a.csv", "changed\n")
+    repo.git("add", "inputs/a.csv")
+    code, out, _ = run(capsys)
+    assert (code, out.splitlines()[0]) == (1, "inputs/a.csv: modified")
+
+
+def test_a_commit_cannot_loosen_the_guard_for_itself(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/raw/train.csv")
+    repo.write("data/pyproject.toml", "[tool.mldebt]\nraw-data-dirs = []\n")
+    repo.write("data/raw/train.csv", "changed\n")
+    repo.add()  # the looser config is staged in the same commit
+    code, out, _ = run(capsys)
+    assert (code, out.splitlines()[0]) == (1, "data/raw/train.csv: modified")
+    repo.git("commit", "-q", "--no-verify", "-m", "looser")
+    repo.write("data/raw/train.csv", "changed again\n")
+    repo.add()  # once committed, the looser config is the project's decision
+    assert run(capsys) == (0, "", "")
+
+
+def test_a_broken_committed_config_can_be_mended(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("pyproject.toml", '[tool.mldebt]\nraw-data-dirs = "data/raw"\n')
+    repo.commit("data/raw/a.csv", "src/x.py")
+    repo.write("pyproject.toml", '[tool.mldebt]\nraw-data-dirs = ["data/raw"]\n')
+    repo.write("src/x.py", "changed\n")
+    repo.add()
+    assert run(capsys) == (0, "", "")
+
+
+# -- case-insensitive file systems and new root commits ---------------------------
+
+
+def test_raw_folders_match_any_case_where_the_file_system_ignores_case(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/Raw/train.csv", "Data/RAW/test.csv")
+    repo.write("data/Raw/train.csv", "changed\n")
+    repo.write("Data/RAW/test.csv", "changed\n")
+    repo.add()
+    if not ignores_case(str(repo.path)):
+        assert run(capsys) == (0, "", ""), "different folders on this file system"
+    repo.git("config", "core.ignorecase", "true")
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "Data/RAW/test.csv: modified",
+        "data/Raw/train.csv: modified",
+    ]
+
+
+def test_a_new_orphan_branch_is_checked_against_the_existing_ones(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/raw/train.csv", "data/raw/test.csv", "src/x.py")
+    repo.git("checkout", "-q", "--orphan", "rewrite")
+    repo.write("data/raw/train.csv", "rewritten history\n")
+    repo.write("src/x.py", "changed\n")
+    repo.git("rm", "-q", "--cached", "data/raw/test.csv")  # left out: not a loss
+    repo.write("data/raw/new.csv")
+    repo.git("add", "data/raw/train.csv", "data/raw/new.csv", "src/x.py")
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("rev-parse", "--verify", "HEAD")  # really no HEAD
+    code, out, _ = run(capsys)
+    assert (code, out.splitlines()) == (1, ["data/raw/train.csv: modified", HINT])
+
+
+def test_an_orphan_branch_that_keeps_raw_data_as_it_is_passes(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("data/raw/train.csv")
+    repo.git("checkout", "-q", "--orphan", "docs")
+    repo.write("README.md", "docs\n")
+    repo.add()
+    assert run(capsys) == (0, "", "")
 
 
 # -- errors ---------------------------------------------------------------------

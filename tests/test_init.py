@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from mldebt import __version__
-from mldebt.init import HOOK_IDS, REPO_URL, render_config
+from mldebt.project_setup import HOOK_IDS, REPO_URL, render_config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -103,7 +103,9 @@ def test_fresh_project_gets_both_files(folder: Path, run_cli: Run) -> None:
     assert tool["isort"] == {"profile": "black", "line_length": 88}
     assert tool["pydocstyle"] == {"convention": "numpy"}
     assert tool["mypy"] == {"warn_unused_configs": True, "check_untyped_defs": True}
-    assert tool["mldebt"] == {"raw-data-dirs": ["data/raw", "raw"]}
+    assert tool["mldebt"] == {
+        "raw-data-overwrite": {"raw-data-dirs": ["data/raw", "raw"]}
+    }
 
 
 def test_second_run_changes_nothing(folder: Path, run_cli: Run) -> None:
@@ -584,7 +586,7 @@ def test_readme_shows_exactly_what_init_writes() -> None:
     blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     assert blocks and blocks[0] == render_config(REPO_URL, REV)
     toml_block = re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)[0]
-    from mldebt.init import plan_pyproject
+    from mldebt.project_setup import plan_pyproject
 
     with_tables = plan_pyproject(Path("/nonexistent-folder")).changes[0].after
     assert toml_block == with_tables

@@ -127,6 +127,8 @@ def test_raw_data_immutable_hook_from_the_manifest(
     (repo / "data" / "raw" / "customers.csv").write_text("id\n1\n2\n")
     (repo / "data" / "raw" / "new.csv").write_text("id\n")
     git(repo, "add", "-A")
+    # an untracked config (pre-commit leaves untracked files in place) changes nothing
+    (repo / "data" / "pyproject.toml").write_text("[tool.mldebt]\nraw-data-dirs = []\n")
     result = run_pre_commit(
         repo, pre_commit_home, "try-repo", str(CHECKOUT), "raw-data-immutable"
     )
@@ -134,3 +136,76 @@ def test_raw_data_immutable_hook_from_the_manifest(
     assert result.returncode == 1, output
     assert "data/raw/customers.csv: modified" in output
     assert "new.csv" not in output
+
+
+# -- file names that read as options ----------------------------------------------
+
+
+def test_check_data_files_reads_option_like_names_as_files(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    repo = make_repo(tmp_path, {"-h": "x\n", "--max-kb=99999999": "x\n"})
+    (repo / "big.csv").write_bytes(b"x" * 600 * 1024)
+    git(repo, "add", "-A")
+    result = run_pre_commit(
+        repo, pre_commit_home, "try-repo", str(CHECKOUT), "check-data-files"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "big.csv (600 KB) exceeds 500 KB" in output
+
+
+# Valid TOML and valid Python at once, so that the trap lints cleanly itself.
+IGNORE_EVERYTHING = '[tool.mldebt]\nignore = ["unseeded-randomness"]\n'
+
+
+def test_mldebt_reads_a_file_named_config_as_a_file(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    repo = make_repo(
+        tmp_path,
+        {"train.py": UNSEEDED, "cfg.py": IGNORE_EVERYTHING, "--config=cfg.py": ""},
+    )
+    result = run_pre_commit(
+        repo, pre_commit_home, "try-repo", str(CHECKOUT), "mldebt", "--all-files"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "train.py:3:5: MLD101" in output
+
+
+def head_config(hook: str, args: str) -> str:
+    """A .pre-commit-config.yaml using this checkout's HEAD with one hook's args."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=CHECKOUT, capture_output=True, text=True
+    )
+    if head.returncode != 0:
+        pytest.fail("this checkout has no commit; commit before running the suite")
+    return (
+        "repos:\n"
+        f"  - repo: {CHECKOUT}\n"
+        f"    rev: {head.stdout.strip()}\n"
+        "    hooks:\n"
+        f"      - id: {hook}\n"
+        f"        args: {args}\n"
+    )
+
+
+def test_users_args_still_apply_and_a_missing_separator_fails_safe(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    config = head_config("check-data-files", "[--max-kb=1000, --]")
+    repo = make_repo(tmp_path, {".pre-commit-config.yaml": config, "-h": "x\n"})
+    (repo / "big.csv").write_bytes(b"x" * 600 * 1024)
+    git(repo, "add", "-A")
+    result = run_pre_commit(repo, pre_commit_home, "run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # args without the `--`: the file `-h` cannot be told from an option
+    (repo / ".pre-commit-config.yaml").write_text(
+        head_config("check-data-files", "[--max-kb=1000]")
+    )
+    git(repo, "add", "-A")
+    result = run_pre_commit(repo, pre_commit_home, "run")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "'-h' is a file whose name reads as an option" in output

@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from mldebt.hooks import check_ast, isort_black, mypy_project, pydocstyle_convention
+from mldebt.hooks import check_ast
+from mldebt.hooks import isort as isort_hook
+from mldebt.hooks import mypy as mypy_hook
+from mldebt.hooks import pydocstyle as pydocstyle_hook
+from mldebt.hooks._argv import AmbiguousArgument
 from mldebt.hooks._tool_config import BlackSettings, find_black_settings
 
 from .conftest import path_without_virtualenvs, venv_with_typed_package
@@ -116,12 +120,12 @@ def test_black_settings_stop_at_the_repository_root(tmp_path: Path) -> None:
 
 
 def test_agreement_arguments_follow_black() -> None:
-    arguments = isort_black.agreement_arguments(BlackSettings(100, True))
+    arguments = isort_hook.agreement_arguments(BlackSettings(100, True))
     assert "--line-length=100" in arguments
     assert "--multi-line=3" in arguments
     assert "--split-on-trailing-comma" in arguments
     assert not any(argument.startswith("--profile") for argument in arguments)
-    skipping = isort_black.agreement_arguments(BlackSettings(88, False))
+    skipping = isort_hook.agreement_arguments(BlackSettings(88, False))
     assert "--split-on-trailing-comma" not in skipping
 
 
@@ -151,7 +155,7 @@ def test_isort_uses_black_line_length_over_its_own_config(
         """,
     )
     path = write(repo, "train.py", LONG_IMPORTS)
-    assert isort_black.main([str(path)]) == 0
+    assert isort_hook.main([str(path)]) == 0
     assert path.read_text() == textwrap.dedent("""\
         import os
         import sys
@@ -175,8 +179,8 @@ def test_isort_check_only_and_filter_files(
     write(repo, "pyproject.toml", '[tool.isort]\nskip = ["vendored.py"]\n')
     write(repo, "vendored.py", "import sys, os\n")
     write(repo, "mine.py", "import sys, os\n")
-    assert isort_black.main(["--check-only", "--filter-files", "vendored.py"]) == 0
-    assert isort_black.main(["--check-only", "mine.py"]) == 1
+    assert isort_hook.main(["--check-only", "--filter-files", "vendored.py"]) == 0
+    assert isort_hook.main(["--check-only", "mine.py"]) == 1
     assert "mine.py Imports are incorrectly sorted" in capsys.readouterr().err
     assert (repo / "mine.py").read_text() == "import sys, os\n"
 
@@ -297,16 +301,16 @@ def test_isort_then_black_twice_changes_nothing_the_second_time(
     for name, text in AWKWARD_FILES.items():
         write(repo, name, text)
     originals = snapshot(repo, names)
-    isort_black.main(["--filter-files", *names])
+    isort_hook.main(["--filter-files", *names])
     run_black(repo, *names)
     first = snapshot(repo, names)
     assert first != originals
-    isort_black.main(["--filter-files", *names])
+    isort_hook.main(["--filter-files", *names])
     run_black(repo, *names)
     assert snapshot(repo, names) == first
     # and in the other order: black, then isort
     run_black(repo, *names)
-    isort_black.main(["--filter-files", *names])
+    isort_hook.main(["--filter-files", *names])
     assert snapshot(repo, names) == first
     capsys.readouterr()
 
@@ -319,7 +323,7 @@ def test_black_accepts_isort_output_as_it_is(
     names = sorted(IMPORTS_ONLY)
     for name, text in IMPORTS_ONLY.items():
         write(repo, name, text)
-    isort_black.main(names)
+    isort_hook.main(names)
     sorted_by_isort = snapshot(repo, names)
     run_black(repo, *names)
     assert snapshot(repo, names) == sorted_by_isort
@@ -349,12 +353,12 @@ def test_pydocstyle_defaults_to_numpy(
     repo: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
-    assert pydocstyle_convention.main(["model.py"]) == 1
+    assert pydocstyle_hook.main(["model.py"]) == 1
     out = capfd.readouterr().out
     assert "D400: First line should end with a period" in out
     assert "D107" not in out  # numpy does not ask for __init__ docstrings
     write(repo, "model.py", DOCSTRINGS.replace("Fit the model", "Fit the model."))
-    assert pydocstyle_convention.main(["model.py"]) == 0
+    assert pydocstyle_hook.main(["model.py"]) == 0
 
 
 def test_pydocstyle_convention_from_the_config_or_the_hook(
@@ -362,10 +366,10 @@ def test_pydocstyle_convention_from_the_config_or_the_hook(
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
     write(repo, "pyproject.toml", '[tool.pydocstyle]\nconvention = "google"\n')
-    assert pydocstyle_convention.main(["model.py"]) == 1
+    assert pydocstyle_hook.main(["model.py"]) == 1
     out = capfd.readouterr().out
     assert "D415" in out and "D400" not in out  # google's wording of the rule
-    assert pydocstyle_convention.main(["--convention=pep257", "model.py"]) == 1
+    assert pydocstyle_hook.main(["--convention=pep257", "model.py"]) == 1
     out = capfd.readouterr().out
     assert "D400" in out and "D107" in out  # the hook's flag wins over the config
 
@@ -375,7 +379,7 @@ def test_pydocstyle_keeps_the_configs_own_selection(
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
     write(repo, "setup.cfg", "[pydocstyle]\nselect = D107\n")
-    assert pydocstyle_convention.main(["model.py"]) == 1
+    assert pydocstyle_hook.main(["model.py"]) == 1
     out = capfd.readouterr().out
     assert "D107" in out and "D400" not in out
 
@@ -385,9 +389,9 @@ def test_pydocstyle_passes_add_ignore_on_with_the_default_convention(
 ) -> None:
     write(repo, "model.py", DOCSTRINGS)
     write(repo, "pyproject.toml", '[tool.pydocstyle]\nadd-ignore = ["D400"]\n')
-    assert pydocstyle_convention.main(["model.py"]) == 0
-    assert pydocstyle_convention.pydocstyle_arguments(
-        None, pydocstyle_convention.find_config(["model.py"])
+    assert pydocstyle_hook.main(["model.py"]) == 0
+    assert pydocstyle_hook.pydocstyle_arguments(
+        None, pydocstyle_hook.find_config(["model.py"])
     ) == ["--convention=numpy", "--add-ignore=D400"]
     capfd.readouterr()
 
@@ -395,7 +399,7 @@ def test_pydocstyle_passes_add_ignore_on_with_the_default_convention(
 def test_pydocstyle_bad_convention_is_a_usage_error(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert pydocstyle_convention.main(["--convention=nope", "x.py"]) == 2
+    assert pydocstyle_hook.main(["--convention=nope", "x.py"]) == 2
     assert "invalid choice: 'nope'" in capsys.readouterr().err
 
 
@@ -419,7 +423,7 @@ def test_interpreter_search_order(repo: Path, tmp_path: Path) -> None:
     conda = fake_venv(tmp_path / "conda")
     hook_env = tmp_path / "hook-env"
     fake_venv(hook_env)
-    find = mypy_project.find_interpreter
+    find = mypy_hook.find_interpreter
     environ = {"VIRTUAL_ENV": str(tmp_path / "active"), "CONDA_PREFIX": str(conda)}
     assert find(environ, repo, None).executable == str(active)  # type: ignore[union-attr]
     # under pre-commit $VIRTUAL_ENV is the hook's own env: the user's comes from PATH
@@ -442,19 +446,19 @@ def test_interpreter_search_order(repo: Path, tmp_path: Path) -> None:
 def test_mypy_arguments_respect_an_explicit_interpreter(repo: Path) -> None:
     fake_venv(repo / ".venv")
     explicit = ["--python-executable=/opt/py/bin/python", "a.py"]
-    assert mypy_project.mypy_arguments(explicit) == (explicit, None, None)
+    assert mypy_hook.mypy_arguments(explicit) == (explicit, None, None)
     write(repo, "mypy.ini", "[mypy]\npython_executable = /opt/py/bin/python\n")
-    assert mypy_project.mypy_arguments(["a.py"]) == (["a.py"], None, None)
+    assert mypy_hook.mypy_arguments(["a.py"]) == (["a.py"], None, None)
     (repo / "mypy.ini").unlink()
-    arguments, interpreter, note = mypy_project.mypy_arguments(["a.py"])
+    arguments, interpreter, note = mypy_hook.mypy_arguments(["a.py"])
     python = str(repo / ".venv" / "bin" / "python")
     assert arguments == ["--python-executable", python, "a.py"]
-    assert interpreter == mypy_project.Interpreter(python, "the project's .venv/")
+    assert interpreter == mypy_hook.Interpreter(python, "the project's .venv/")
     assert note is None
 
 
 def test_mypy_arguments_fall_back_with_one_line(repo: Path) -> None:
-    arguments, interpreter, note = mypy_project.mypy_arguments(["a.py"])
+    arguments, interpreter, note = mypy_hook.mypy_arguments(["a.py"])
     assert arguments == ["--ignore-missing-imports", "a.py"]
     assert interpreter is None
     assert note is not None and "\n" not in note
@@ -479,10 +483,10 @@ def test_mypy_sees_the_project_virtualenv(
 ) -> None:
     write(repo, "app.py", USES_TYPED_PACKAGE)
     # without a virtualenv the import is unresolved and ignored: no error found
-    assert mypy_project.main(["--cache-dir", mypy_cache, "app.py"]) == 0
+    assert mypy_hook.main(["--cache-dir", mypy_cache, "app.py"]) == 0
     assert "no project virtualenv found" in capsys.readouterr().err
     venv_with_typed_package(repo)
-    assert mypy_project.main(["--cache-dir", mypy_cache, "app.py"]) == 1
+    assert mypy_hook.main(["--cache-dir", mypy_cache, "app.py"]) == 1
     captured = capsys.readouterr()
     assert (
         'app.py:3: error: Incompatible types in assignment (expression has type "int"'
@@ -493,6 +497,63 @@ def test_mypy_sees_the_project_virtualenv(
         f"mldebt-mypy: checked against the packages of {repo}/.venv/bin/python "
         "(the project's .venv/)\n"
     )
+
+
+# --- file names that read as options ------------------------------------------
+
+
+def test_check_ast_reads_every_argument_after_the_separator_as_a_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "-h", "def f(:\n")
+    assert check_ast.main(["--", "-h"]) == 1
+    assert capsys.readouterr().out.startswith("-h:1:7: SyntaxError")
+    assert check_ast.main(["-h"]) == 2
+    assert "'-h' is a file whose name reads as an option" in capsys.readouterr().err
+
+
+def test_isort_passes_files_after_the_separator_as_files(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trap = write(repo, "--check-only.py", "import sys, os\n")
+    assert isort_hook.main(["--", trap.name]) == 0
+    assert trap.read_text() == "import os\nimport sys\n"
+    trap.write_text("import sys, os\n")
+    assert isort_hook.main([trap.name]) == 2
+    assert trap.read_text() == "import sys, os\n"
+    assert "is a file whose name reads as an option" in capsys.readouterr().err
+
+
+def test_pydocstyle_passes_files_after_the_separator_as_files(
+    repo: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "--convention=pep257.py", "def f():\n    pass\n")
+    write(repo, "--ignore=D100,D103.py", "def f():\n    pass\n")
+    names = ["--convention=pep257.py", "--ignore=D100,D103.py"]
+    assert pydocstyle_hook.main(["--", *names]) == 1
+    out = capfd.readouterr().out
+    assert "D100" in out and "D103" in out
+    assert pydocstyle_hook.main(names) == 2
+
+
+def test_mypy_reads_options_only_before_the_separator(repo: Path) -> None:
+    fake_venv(repo / ".venv")
+    write(repo, "--python-executable=python.py", "x: int = 1\n")
+    trap = "--python-executable=python.py"
+    arguments, interpreter, _ = mypy_hook.mypy_arguments(["--strict", "--", trap])
+    python = str(repo / ".venv" / "bin" / "python")
+    assert arguments == ["--python-executable", python, "--strict", "--", trap]
+    assert interpreter is not None
+    with pytest.raises(AmbiguousArgument):
+        mypy_hook.mypy_arguments([trap])
+
+
+def test_mypy_hook_refuses_an_ambiguous_file_name(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "--no-site-packages", "")
+    assert mypy_hook.main(["--no-site-packages", "a.py"]) == 2
+    assert "is a file whose name reads as an option" in capsys.readouterr().err
 
 
 # --- the manifest and the core linter's imports ----------------------------------
@@ -509,7 +570,7 @@ def test_manifest_publishes_the_quality_hooks() -> None:
     assert hooks["black"]["types_or"] == ["python", "pyi"]
     assert hooks["isort"]["entry"] == "mldebt-isort"
     assert hooks["isort"]["types_or"] == ["cython", "pyi", "python"]
-    assert hooks["isort"]["args"] == ["--filter-files"]
+    assert hooks["isort"]["args"] == ["--filter-files", "--"]
     assert hooks["pydocstyle"]["types"] == ["python"]
     assert hooks["mypy"]["entry"] == "mldebt-mypy"
     assert hooks["mypy"]["types_or"] == ["python", "pyi"]
@@ -519,6 +580,10 @@ def test_manifest_publishes_the_quality_hooks() -> None:
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["minimum_pre_commit_version"] == "3.2.0"
+        # pre-commit appends the file names after the args: `--` keeps a file
+        # named `-h` or `--config=x.py` from being read as an option.
+        if hook.get("pass_filenames", True):
+            assert hook["args"][-1] == "--", hook["id"]
 
 
 def test_mldebt_check_imports_none_of_the_quality_tools(repo: Path) -> None:

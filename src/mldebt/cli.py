@@ -28,7 +28,10 @@ def _codes(value: str) -> list[str]:
 
 def _add_check_arguments(parser: argparse.ArgumentParser, fix_command: bool) -> None:
     parser.add_argument(
-        "paths", nargs="*", default=["."], help="files or folders to lint (default: .)"
+        "paths",
+        nargs="*",
+        help="files or folders to lint (default: .); every argument after `--` "
+        "is one, even one that starts with `-`",
     )
     parser.add_argument(
         "--select",
@@ -154,6 +157,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--rev", help=f"the rev to pin (default: v{__version__}, this version)"
     )
     return parser
+
+
+def parse_arguments(
+    parser: argparse.ArgumentParser, argv: Sequence[str]
+) -> argparse.Namespace:
+    """Parse the command line; for ``check`` and ``fix`` every argument after the
+    first ``--`` is a path, so that a file named ``--config=cfg.py`` (which
+    pre-commit passes after the hook's ``args``) is linted, not obeyed.
+
+    Without a ``--``, an argument that starts with ``-`` and names an existing
+    file is refused (``parser.error``, exit 2) rather than read as an option.
+    """
+    from mldebt.hooks._argv import AmbiguousArgument, split_arguments
+
+    try:
+        split = split_arguments(argv)
+    except AmbiguousArgument as error:
+        parser.error(str(error))
+    args = parser.parse_args(split.options)
+    if args.command not in ("check", "fix"):
+        return args if split.files is None else parser.parse_args(argv)
+    args.paths = [*(args.paths or []), *(split.files or [])] or ["."]
+    return args
 
 
 def _error(message: str) -> int:
@@ -363,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parse_arguments(parser, sys.argv[1:] if argv is None else argv)
     except SystemExit as exit_:
         return int(exit_.code) if isinstance(exit_.code, int) else EXIT_ERROR
     if args.command is None:
@@ -384,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _run_rules(args)
         if args.command == "init":
-            from mldebt.init import run_init
+            from mldebt.project_setup import run_init
 
             return run_init(args)
         if args.command == "clean":

@@ -30,8 +30,27 @@ def load_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return {}
+
+
+def parse_toml(data: bytes) -> dict[str, Any]:
+    """The TOML document in ``data``, strictly: unlike :func:`load_toml`, for a
+    caller that must not mistake a broken file for an empty one.
+
+    Raises
+    ------
+    ValueError
+        With the parser's one-line reason, when ``data`` is not UTF-8 TOML.
+    """
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 ({error.reason})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(str(error)) from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def tool_table(document: Mapping[str, Any], name: str) -> dict[str, Any] | None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import argparse
 import ast
 import platform
+import sys
 import warnings
 from collections.abc import Sequence
 
+from mldebt.hooks._argv import parse_hook_arguments
 from mldebt.hooks._git import printable
 
 PROG = "mldebt-check-ast"
@@ -92,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mldebt-check-ast``; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_hook_arguments(
+            build_parser(), sys.argv[1:] if argv is None else argv, "filenames"
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     failed = False

@@ -3,8 +3,8 @@
 Datasets, model weights and archives bloat a git history forever once committed:
 every clone downloads them again. This hook reports data files (by extension)
 larger than ``--max-kb`` that the commit adds, unless git-lfs (a ``filter=lfs``
-attribute) or DVC (a ``.dvc`` pointer, or an output of a ``dvc.yaml`` stage)
-already tracks them.
+attribute *and* a staged blob that is a git-lfs pointer) or DVC (a ``.dvc``
+pointer, or an output of a ``dvc.yaml`` stage) already tracks them.
 
 Exit codes: 0 nothing to report, 1 large data files added, 2 usage or environment
 error.
@@ -22,10 +22,14 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 
+from mldebt.hooks._argv import parse_hook_arguments
 from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
 
 PROG = "mldebt-check-data-files"
 DEFAULT_MAX_KB = 500
+# The first line of every git-lfs pointer file, and the spec's size limit for one.
+LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
+LFS_POINTER_MAX_BYTES = 1024
 
 # Suffixes of files that hold data, weights or archives, compared in lower case.
 # Several-part suffixes (tar.gz) are listed whole so the git-lfs hint names them.
@@ -160,6 +164,24 @@ def lfs_tracked(root: str, paths: Iterable[str]) -> set[str]:
         for index in range(0, len(fields) - 2, 3)
         if fields[index + 2] == "lfs"
     }
+
+
+def is_lfs_pointer(root: str, path: str) -> bool:
+    """Whether the staged blob of ``path`` is a git-lfs pointer, not the file.
+
+    A ``filter=lfs`` attribute only asks for git-lfs: where git-lfs is not
+    installed, or its filter is not set up in this clone, git stores the whole
+    file. Only the staged blob tells, so its size and first line are read from git.
+    """
+    spec = f":{path}"
+    try:
+        size = int(git_output(["cat-file", "-s", spec], cwd=root))
+        if size > LFS_POINTER_MAX_BYTES:
+            return False
+        blob = git_output(["cat-file", "blob", spec], cwd=root)
+    except (GitError, ValueError):
+        return False  # not in the index: git does not store it at all yet
+    return blob.startswith(LFS_POINTER_PREFIX)
 
 
 def parse_dvc_yaml_outputs(text: str) -> list[str]:
@@ -300,13 +322,22 @@ def find_large_data_files(
             candidates[relative] = (filename, kb, suffix)
     if not candidates:
         return []
-    skipped = lfs_tracked(root, candidates)
+    lfs_attribute = lfs_tracked(root, candidates)
+    skipped = {path for path in lfs_attribute if is_lfs_pointer(root, path)}
     skipped |= dvc_tracked(root, (path for path in candidates if path not in skipped))
     messages = []
     for relative, (filename, kb, suffix) in candidates.items():
         if relative in skipped:
             continue
         shown = printable(filename)
+        if relative in lfs_attribute:
+            messages.append(
+                f"{shown} ({kb} KB) exceeds {max_kb} KB: it has filter=lfs, but git "
+                "staged the whole file, not a git-lfs pointer: install git-lfs "
+                f"(git lfs install), then stage it again (git rm --cached "
+                f"{shlex.quote(shown)} && git add {shlex.quote(shown)})"
+            )
+            continue
         # The hint keeps the file's own case: git-lfs patterns are case-sensitive.
         pattern = (
             "*." + posixpath.basename(filename.replace(os.sep, "/"))[-len(suffix) :]
@@ -354,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mldebt-check-data-files``; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_hook_arguments(
+            build_parser(), sys.argv[1:] if argv is None else argv, "filenames"
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:

@@ -4,7 +4,8 @@ Raw data is the one input nobody can regenerate. This hook reads the staged chan
 (``git diff --cached``) and reports every file under a raw-data folder that the
 commit modifies, deletes or moves. Adding new files there passes. The folders are
 ``raw-data-dirs`` from ``[tool.mldebt]`` (default ``data/raw`` and any folder named
-``raw``), or ``--raw-dir`` on the command line.
+``raw``) of the ``pyproject.toml`` files in git (staged or committed, never the
+work tree's), or ``--raw-dir`` on the command line.
 
 Exit codes: 0 nothing raw changed, 1 raw data changed, 2 usage or environment error.
 """
@@ -17,11 +18,11 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pathspec
-
-from mldebt.engine.config import CliOverrides, ConfigError, SettingsResolver
+from mldebt.engine.config import CliOverrides, ConfigError, settings_from_table
+from mldebt.hooks._argv import parse_hook_arguments
 from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
-from mldebt.rules.raw_data_overwrite import is_raw_data
+from mldebt.hooks._tool_config import parse_toml, tool_table
+from mldebt.rules.raw_data_overwrite import DEFAULT_RAW_DATA_DIRS, is_raw_data
 
 PROG = "mldebt-raw-data-immutable"
 HINT = (
@@ -95,22 +96,174 @@ def staged_changes(root: str) -> list[StagedChange]:
     return parse_name_status(output)
 
 
+def has_head(root: str) -> bool:
+    """Whether HEAD names a commit; not on the first commit or an orphan branch."""
+    try:
+        git_output(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root)
+    except GitError:
+        return False
+    return True
+
+
+def ignores_case(root: str) -> bool:
+    """Whether the repository's file system treats ``Raw`` and ``raw`` as one name.
+
+    git sets ``core.ignorecase`` when it creates a repository on such a file
+    system; the folder itself is asked too (does ``.GIT`` open ``.git``?), so that
+    unsetting the option does not turn the case folding off.
+    """
+    try:
+        setting = git_output(["config", "--type=bool", "core.ignorecase"], cwd=root)
+    except GitError:
+        setting = b""  # unset
+    if setting.strip() == b"true":
+        return True
+    dot_git, upper = os.path.join(root, ".git"), os.path.join(root, ".GIT")
+    try:
+        return os.path.samefile(dot_git, upper)
+    except OSError:
+        return False
+
+
+def unborn_head_changes(root: str) -> list[StagedChange]:
+    """What a new root commit changes in files the repository already holds.
+
+    On an orphan branch (``git checkout --orphan``) the index usually still holds
+    the files of the branch it came from, and ``git diff --cached`` shows every
+    one of them as added. A file counts as modified here when some local branch
+    has it and the staged content matches none of their versions. Leaving files
+    out of a new root commit deletes nothing, so that is not reported.
+    """
+    refs = git_output(
+        ["for-each-ref", "--format=%(objectname)", "refs/heads"], cwd=root
+    )
+    tips = set(refs.decode("ascii").split())
+    known: dict[str, set[str]] = {}
+    for tip in sorted(tips):
+        listing = git_output(["ls-tree", "-r", "-z", "--full-tree", tip], cwd=root)
+        for entry in split_nul(listing):
+            meta, _, path = entry.partition("\t")
+            known.setdefault(path, set()).add(meta.split(" ")[-1])
+    changes = []
+    for entry in split_nul(git_output(["ls-files", "-s", "-z"], cwd=root)):
+        meta, _, path = entry.partition("\t")
+        blob = meta.split(" ")[1]
+        if path in known and blob not in known[path]:
+            changes.append(StagedChange("M", path))
+    return changes
+
+
+class CommittedSettings:
+    """``raw-data-dirs`` as the ``pyproject.toml`` files in git set them.
+
+    A commit guard must not take its settings from files the commit leaves out:
+    an untracked ``data/pyproject.toml`` with ``raw-data-dirs = []`` would switch
+    it off. So the files are read from the index (``revision`` None: what is
+    staged) or from a commit (``"HEAD"``), never from the work tree. Each path is
+    judged by the nearest such file above it that has ``[tool.mldebt]``, within
+    the repository; without one the defaults apply at the repository root.
+    """
+
+    def __init__(self, root: str, revision: str | None) -> None:
+        """Read the ``pyproject.toml`` files of ``revision`` (None: the index)."""
+        self.root = root
+        self.revision = revision
+        if revision is None:
+            listing = git_output(["ls-files", "-z", "--cached"], cwd=root)
+        else:
+            listing = git_output(
+                ["ls-tree", "-r", "-z", "--name-only", "--full-tree", revision],
+                cwd=root,
+            )
+        self._configs = {
+            path
+            for path in split_nul(listing)
+            if path.rsplit("/", 1)[-1] == "pyproject.toml"
+        }
+        self._by_folder: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def _shown(self, path: str) -> str:
+        return path if self.revision is None else f"{self.revision}:{path}"
+
+    def _table(self, path: str) -> dict[str, object] | None:
+        """``[tool.mldebt]`` of one stored ``pyproject.toml``, or None."""
+        spec = f"{self.revision or ''}:{path}"
+        data = git_output(["cat-file", "blob", spec], cwd=self.root)
+        try:
+            document = parse_toml(data)
+        except ValueError as error:
+            raise ConfigError(f"{self._shown(path)}: invalid TOML: {error}") from None
+        tool = document.get("tool")
+        if isinstance(tool, dict) and "mldebt" in tool:
+            table = tool_table(document, "mldebt")
+            if table is None:
+                raise ConfigError(f"{self._shown(path)}: [tool.mldebt] must be a table")
+            return table
+        return None
+
+    def for_folder(self, folder: str) -> tuple[str, tuple[str, ...]]:
+        """The config's folder and its ``raw-data-dirs``, for a repository folder.
+
+        Raises
+        ------
+        ConfigError
+            When that config is invalid.
+        """
+        cached = self._by_folder.get(folder)
+        if cached is not None:
+            return cached
+        candidate = f"{folder}/pyproject.toml" if folder else "pyproject.toml"
+        table = self._table(candidate) if candidate in self._configs else None
+        if table is not None:
+            settings = settings_from_table(
+                table, folder, self._shown(candidate), CliOverrides()
+            )
+            found = (
+                folder,
+                tuple(settings.family_value("raw-data-overwrite", "raw-data-dirs")),
+            )
+        elif folder:
+            found = self.for_folder(folder.rsplit("/", 1)[0] if "/" in folder else "")
+        else:
+            found = ("", DEFAULT_RAW_DATA_DIRS)
+        self._by_folder[folder] = found
+        return found
+
+
 class RawDataMatcher:
     """Decides whether a repository path lies under a raw-data folder.
 
     Each file is judged by the ``[tool.mldebt]`` config nearest above it, as the
     linter does, so a subproject with its own ``pyproject.toml`` keeps its own
-    ``raw-data-dirs``; ``--raw-dir`` globs replace every config and are relative
-    to the repository root.
+    ``raw-data-dirs``. The configs are the staged ones and, when there is a HEAD,
+    the committed ones too: a path is raw when either says so, so that a commit
+    cannot loosen the guard for itself. ``--raw-dir`` globs replace every config
+    and are relative to the repository root. With ``ignore_case`` (a file system
+    where ``data/Raw`` is ``data/raw``) names match whatever their case.
     """
 
-    def __init__(self, root: str, override: Sequence[str] | None = None) -> None:
-        """Match paths relative to ``root``, with ``override`` globs if given."""
+    def __init__(
+        self,
+        root: str,
+        override: Sequence[str] | None = None,
+        committed: bool = False,
+        ignore_case: bool = False,
+    ) -> None:
+        """Match paths relative to ``root``, with ``override`` globs if given.
+
+        ``committed`` adds HEAD's configs to the staged ones.
+        """
         self.root = root
-        self._resolver = SettingsResolver(CliOverrides())
-        self._override = (
-            pathspec.GitIgnoreSpec.from_lines(override) if override else None
-        )
+        self.ignore_case = ignore_case
+        self._override = tuple(override) if override else None
+        self._sources = [CommittedSettings(root, None)]
+        if committed and self._override is None:
+            self._sources.append(CommittedSettings(root, "HEAD"))
+
+    def _matches(self, globs: Sequence[str], relative: str) -> bool:
+        if self.ignore_case:
+            return is_raw_data(tuple(g.lower() for g in globs), relative.lower())
+        return is_raw_data(tuple(globs), relative)
 
     def is_raw(self, path: str) -> bool:
         """Whether ``path`` (relative to the repository root, with ``/``) is raw.
@@ -118,18 +271,23 @@ class RawDataMatcher:
         Raises
         ------
         ConfigError
-            When the config that applies to ``path`` is invalid.
+            When a config that applies to ``path`` is invalid.
         """
         if self._override is not None:
-            return self._override.match_file(path)
-        absolute = os.path.join(self.root, *path.split("/"))
-        settings = self._resolver.for_directory(os.path.dirname(absolute))
-        # Without any config the resolver anchors the defaults at the current
-        # folder; the repository root is the folder the defaults mean.
-        base = settings.root if settings.config_path is not None else self.root
-        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        folders = settings.family_value("raw-data-overwrite", "raw-data-dirs")
-        return is_raw_data(tuple(folders), relative)
+            return self._matches(self._override, path)
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        for source in self._sources:
+            try:
+                base, globs = source.for_folder(folder)
+            except ConfigError:
+                if source.revision is None:
+                    raise
+                # HEAD's config is broken: this commit may be the one that mends it.
+                base, globs = "", DEFAULT_RAW_DATA_DIRS
+            relative = path[len(base) + 1 :] if base else path
+            if self._matches(globs, relative):
+                return True
+        return False
 
 
 def find_raw_data_changes(
@@ -168,13 +326,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mldebt-raw-data-immutable``; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_hook_arguments(
+            build_parser(), sys.argv[1:] if argv is None else argv, "filenames"
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
         root = repo_root()
-        matcher = RawDataMatcher(root, args.raw_dir)
-        violations = find_raw_data_changes(staged_changes(root), matcher)
+        committed = has_head(root)
+        changes = staged_changes(root)
+        if not committed:
+            changes += unborn_head_changes(root)
+        matcher = RawDataMatcher(root, args.raw_dir, committed, ignores_case(root))
+        violations = find_raw_data_changes(changes, matcher)
     except (GitError, ConfigError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@
 Sources: the pandas and polars reader APIs, scikit-learn's ``sklearn.compose`` and
 ``sklearn.datasets``, and the entry points through which a feature matrix reaches a
 model (estimator methods, splitters, boosting-library dataset constructors, tensor
-constructors); see the project's research notes, ml-smells.md section 3.4.
+constructors).
 """
 
 from __future__ import annotations
@@ -125,9 +125,9 @@ INDEX_PATTERN_METHODS = frozenset(
 # Methods that pin a frame to a known column list (end of an implicit chain).
 SCHEMA_METHODS = frozenset({"reindex", "reindex_like", "align"})
 
-# Names a feature matrix or feature list is bound to (case-insensitive globs): the
-# research note's `(?i)^(x|x_\w+|features?|feats?|inputs?)$`, extended to compounds
-# such as `feature_cols` and `num_features`.
+# Names a feature matrix or feature list is bound to (case-insensitive globs):
+# `X`, `X_*`, `features`, `feats`, `inputs` and compounds such as `feature_cols` and
+# `num_features`.
 FEATURE_NAMES = (
     "X",
     "X_*",

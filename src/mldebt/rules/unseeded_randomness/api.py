@@ -3,7 +3,7 @@
 Sources: numpy's legacy ``numpy.random`` module API (the list Ruff's NPY002 uses),
 the stdlib ``random`` module, PyTorch's global-RNG functions, and the seeding calls
 of each library with the RNG families they really cover (verified against the
-libraries; see the project's research notes, ml-smells.md section 3.1).
+libraries).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mldebt import __version__
+from mldebt.rules.raw_data_overwrite import DEFAULT_RAW_DATA_DIRS
 
 if TYPE_CHECKING:
     import yaml
@@ -69,7 +70,6 @@ HOOK_COMMENTS = {
 }
 BLACK_LINE_LENGTH = 88
 DEFAULT_CONVENTION = "numpy"
-DEFAULT_RAW_DATA_DIRS = ("data/raw", "raw")
 
 
 class InitError(Exception):
@@ -517,10 +517,12 @@ def recommended_tables(line_length: int) -> dict[str, Table]:
     mypy = _new_table("mldebt's mypy hook finds .venv/, venv/ or $VIRTUAL_ENV")
     mypy.add("warn_unused_configs", True)
     mypy.add("check_untyped_defs", True)
-    mldebt = _new_table("raw data is never modified (raw-data-immutable, MLD2xx)")
+    mldebt = tomlkit.table(is_super_table=True)
+    raw_data = _new_table("raw data is never modified (raw-data-immutable, MLD2xx)")
     raw_data_dirs = tomlkit.array()
     raw_data_dirs.extend(DEFAULT_RAW_DATA_DIRS)
-    mldebt.add("raw-data-dirs", raw_data_dirs)
+    raw_data.add("raw-data-dirs", raw_data_dirs)
+    mldebt.add("raw-data-overwrite", raw_data)
     return {
         "black": black,
         "isort": isort,

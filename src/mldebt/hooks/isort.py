@@ -27,6 +27,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from mldebt.hooks._argv import AmbiguousArgument, split_arguments
 from mldebt.hooks._tool_config import BlackSettings, find_black_settings
 
 PROG = "mldebt-isort"
@@ -67,10 +68,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from isort.main import main as isort_main
 
     arguments = list(sys.argv[1:] if argv is None else argv)
-    black = find_black_settings(existing_paths(arguments))
+    try:
+        split = split_arguments(arguments)
+    except AmbiguousArgument as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    files = [] if split.files is None else ["--", *split.files]
+    black = find_black_settings(existing_paths(split.options) + (split.files or []))
     agreed = agreement_arguments(black) if arguments else []
     try:
-        isort_main([*agreed, *arguments])
+        isort_main([*agreed, *split.options, *files])
     except SystemExit as exit_:
         if exit_.code is None or isinstance(exit_.code, int):
             return exit_.code or 0

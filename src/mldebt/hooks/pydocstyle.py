@@ -23,12 +23,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mldebt.hooks._argv import AmbiguousArgument, split_arguments
 from mldebt.hooks._tool_config import SectionFound, common_base, find_section
 
 PROG = "mldebt-pydocstyle"
 DEFAULT_CONVENTION = "numpy"
 CONVENTIONS = ("pep257", "numpy", "google")
-# pydocstyle's own search order within a folder (pydocstyle/config.py).
+# pydocstyle's own search order for its config files within a folder.
 CONFIG_FILES = (
     "setup.cfg",
     "tox.ini",
@@ -103,15 +104,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mldebt-pydocstyle``; returns pydocstyle's exit code."""
+    parser = build_parser()
     try:
-        args, rest = build_parser().parse_known_args(argv)
+        try:
+            split = split_arguments(sys.argv[1:] if argv is None else argv)
+        except AmbiguousArgument as error:
+            parser.error(str(error))
+        args, rest = parser.parse_known_args(split.options)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
+    files = [] if split.files is None else ["--", *split.files]
     paths = [
         argument
         for argument in rest
         if not argument.startswith("-") and Path(argument).exists()
-    ]
+    ] + (split.files or [])
     if args.convention is None and any(
         argument.split("=", 1)[0] in ("--select", "--ignore") for argument in rest
     ):
@@ -121,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.flush()
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "pydocstyle", *selection, *rest], check=False
+            [sys.executable, "-m", "pydocstyle", *selection, *rest, *files],
+            check=False,
         )
     except OSError as error:
         print(f"{PROG}: error: cannot run pydocstyle: {error}", file=sys.stderr)

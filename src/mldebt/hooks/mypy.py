@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mldebt.hooks._argv import AmbiguousArgument, split_arguments
 from mldebt.hooks._tool_config import find_section, folders_up_to_repository_root
 
 PROG = "mldebt-mypy"
@@ -146,9 +147,18 @@ def mypy_arguments(
 ) -> tuple[list[str], Interpreter | None, str | None]:
     """The arguments to run mypy with, the interpreter found, and a note, if any.
 
-    The note is one line for the user when no interpreter was found.
+    The note is one line for the user when no interpreter was found. Only the
+    arguments before a ``--`` are options; the file names after it are never read
+    as ``--python-executable`` or ``--config-file``.
+
+    Raises
+    ------
+    AmbiguousArgument
+        When there is no ``--`` and a file name reads as an option.
     """
-    if names_python_executable(arguments) or configured_python_executable(arguments):
+    split = split_arguments(arguments)
+    options = split.options
+    if names_python_executable(options) or configured_python_executable(options):
         return list(arguments), None, None
     # pre-commit sets PRE_COMMIT=1; run by hand, mldebt may well be installed in
     # the project's own virtualenv, which then counts.
@@ -170,7 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mypy import api
 
     arguments = list(sys.argv[1:] if argv is None else argv)
-    full_arguments, interpreter, note = mypy_arguments(arguments)
+    try:
+        full_arguments, interpreter, note = mypy_arguments(arguments)
+    except AmbiguousArgument as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
     if note is not None:
         print(note, file=sys.stderr)
     stdout, stderr, status = api.run(full_arguments)
