@@ -304,7 +304,7 @@ def _run_rule(args: argparse.Namespace) -> int:
 
 
 def _run_clean(args: argparse.Namespace) -> int:
-    from mldebt.engine.cache import clean
+    from mldebt.engine.cache_files import clean
     from mldebt.engine.config import CliOverrides, SettingsResolver
 
     resolver = SettingsResolver(CliOverrides())

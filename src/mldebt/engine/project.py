@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mldebt import __version__
-from mldebt.engine.cache import CACHE_FOLDER, read_cache_file, write_cache_file
+from mldebt.engine.cache_files import CACHE_FOLDER, read_cache_file, write_cache_file
 from mldebt.engine.discovery import git_visible_files
 
 _CACHE_NAME = "project-index.json"
