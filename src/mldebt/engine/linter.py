@@ -20,8 +20,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
-from mldebt.engine.discovery import repo_root
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix, apply_edits
+from mldebt.engine.git import find_repo_root_or_none
 from mldebt.engine.notebook import (
     NOTEBOOK_SUFFIX,
     CodeCell,
@@ -120,7 +120,7 @@ class Linter:
         if self.settings.config_path is not None:
             return self.settings.root
         folder = os.path.dirname(os.path.abspath(path))
-        found = repo_root(folder)
+        found = find_repo_root_or_none(folder)
         if found is not None:
             return found
         cwd = os.getcwd()
@@ -155,7 +155,7 @@ class Linter:
             return
         roots = {self.project_root(path) for path in paths}
         for root in sorted(roots, key=len):
-            if root == self.settings.root or repo_root(root) == root:
+            if root == self.settings.root or find_repo_root_or_none(root) == root:
                 self.project_index(os.path.join(root, "_"))
 
     # ---- linting text ----------------------------------------------------------

@@ -18,7 +18,7 @@ import platform
 import warnings
 from collections.abc import Sequence
 
-from mldebt.hooks._git import printable
+from mldebt.engine.printing import printable
 
 PROG = "mldebt-check-ast"
 

@@ -22,7 +22,8 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 
-from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
+from mldebt.engine.git import GitError, git_output, repo_root, split_nul
+from mldebt.engine.printing import printable
 
 PROG = "mldebt-check-data-files"
 DEFAULT_MAX_KB = 500

@@ -25,7 +25,8 @@ from mldebt.engine.config import (
     SettingsResolver,
     is_raw_data,
 )
-from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
+from mldebt.engine.git import GitError, git_output, repo_root, split_nul
+from mldebt.engine.printing import printable
 
 PROG = "mldebt-raw-data-immutable"
 HINT = (
