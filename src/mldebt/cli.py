@@ -152,7 +152,7 @@ def _error(message: str) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     from mldebt.engine.config import CliOverrides, SettingsResolver
     from mldebt.engine.discovery import collect_files
-    from mldebt.engine.linter import FixMode
+    from mldebt.engine.findings import FixMode
     from mldebt.engine.reporting import (
         render_github,
         render_json,

@@ -14,13 +14,20 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
-from mldebt.engine.findings import Finding, Location, TextEdit, TextFix, apply_edits
+from mldebt.engine.findings import (
+    Finding,
+    FixMode,
+    Location,
+    TextEdit,
+    TextFix,
+    apply_edits,
+)
 from mldebt.engine.git import find_repo_root_or_none
 from mldebt.engine.notebook import (
     NOTEBOOK_SUFFIX,
@@ -46,7 +53,6 @@ from mldebt.engine.source import (
 from mldebt.engine.suppressions import find_suppressions
 from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, walk
 
-FixMode = Literal["none", "safe", "unsafe"]
 MAX_FIX_PASSES = 10
 # libcst generates code recursively; CPython has already bounded the nesting.
 _RECURSION_LIMIT = 20_000
@@ -422,7 +428,7 @@ class Linter:
                 f
                 for f in findings
                 if f.fix is not None
-                and _allowed(f.fix, mode)
+                and f.fix.allowed_in(mode)
                 and _fix_key(f) not in applied_before
                 and _fix_key(f) not in rejected
             ]
@@ -697,10 +703,6 @@ def _fix_key(finding: Finding) -> tuple[str, tuple[str, ...]]:
     """What a fix does, independent of where the text has moved to since."""
     assert finding.fix is not None
     return finding.code, tuple(edit.content for edit in finding.fix.edits)
-
-
-def _allowed(fix: TextFix, mode: FixMode) -> bool:
-    return mode == "unsafe" or fix.applicability == "safe"
 
 
 def _non_overlapping(candidates: list[Finding]) -> list[Finding]:

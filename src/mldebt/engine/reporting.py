@@ -7,8 +7,7 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 
-from mldebt.engine.findings import Finding
-from mldebt.engine.linter import FixMode
+from mldebt.engine.findings import Finding, FixMode
 
 OUTPUT_FORMATS = ("text", "json", "github")
 
@@ -20,8 +19,7 @@ def display_path(path: str) -> str:
 
 
 def _fixable(finding: Finding, mode: FixMode) -> bool:
-    fix = finding.fix
-    return fix is not None and (fix.applicability == "safe" or mode == "unsafe")
+    return finding.fix is not None and finding.fix.allowed_in(mode)
 
 
 def render_text(findings: Sequence[Finding], unsafe_shown: bool) -> str:

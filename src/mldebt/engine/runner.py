@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from mldebt.engine.config import Settings
-from mldebt.engine.linter import FileResult, FixMode, Linter
+from mldebt.engine.findings import FixMode
+from mldebt.engine.linter import FileResult, Linter
 from mldebt.engine.result_cache import ResultCache, content_digest
 
 # Below this many files a pool costs more than it saves (start-up, pickling).
