@@ -29,7 +29,7 @@ from mldebt.engine.findings import (
     apply_edits,
 )
 from mldebt.engine.git import find_repo_root_or_none
-from mldebt.engine.notebook import (
+from mldebt.engine.notebook_io import (
     NOTEBOOK_SUFFIX,
     CodeCell,
     JoinedCells,
