@@ -12,8 +12,9 @@ from typing import TextIO
 
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import FixMode
-from mldebt.engine.linter import FileResult, Linter
+from mldebt.engine.linter import Linter
 from mldebt.engine.result_cache import ResultCache, content_digest
+from mldebt.engine.results import FileResult
 
 # Below this many files a pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 16

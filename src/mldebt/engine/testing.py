@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding
-from mldebt.engine.linter import FileResult, Linter
+from mldebt.engine.linter import Linter
 from mldebt.engine.notebook_io import looks_like_notebook, notebook_from_script
 from mldebt.engine.registry import all_rules
+from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Invalid, Rule, Valid
 
 
