@@ -96,6 +96,18 @@ def test_github_annotations(run_cli: Run, project: Project) -> None:
     )
 
 
+def test_text_output_escapes_control_characters_in_file_names(
+    run_cli: Run, project: Project
+) -> None:
+    # An escape sequence in a file name must not reach the terminal as one.
+    root = project()
+    (root / "a\x1bb.py").write_text(UNSEEDED, encoding="utf-8")
+    result = run_cli("check", ".")
+    assert result.code == 1
+    assert result.out.startswith("a\\x1bb.py:2:5: MLD101 `numpy.random.rand`")
+    assert "\x1b" not in result.out + result.err
+
+
 def test_statistics(run_cli: Run, project: Project) -> None:
     project(a_py=SHUFFLED, b_py=SHUFFLED + "random.seed()\n")
     result = run_cli("check", "--statistics", "--unsafe-fixes")

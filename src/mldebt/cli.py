@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from mldebt import __version__
+from mldebt.engine.printing import printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 OUTPUT_FORMATS = ("text", "json", "github")
@@ -144,8 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _error(message: str) -> int:
     # One line, whatever a config key or path holds: control characters escaped.
-    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
-    print(f"mldebt: error: {shown}", file=sys.stderr)
+    print(f"mldebt: error: {printable(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -178,7 +178,7 @@ def _run_check(args: argparse.Namespace) -> int:
     notes: list[str] = []
     files = collect_files(args.paths, resolver, notes)
     for note in notes:
-        print(f"mldebt: warning: {note}", file=sys.stderr)
+        print(f"mldebt: warning: {printable(note)}", file=sys.stderr)
     # A progress line only for a person at a terminal: not under pre-commit (which
     # sets PRE_COMMIT), not when stderr is a pipe or a file.
     interactive = sys.stderr.isatty() and not os.environ.get("PRE_COMMIT")
@@ -193,7 +193,10 @@ def _run_check(args: argparse.Namespace) -> int:
 
     if not files:
         shown = " ".join(args.paths)
-        print(f"mldebt: warning: no Python files found under {shown}", file=sys.stderr)
+        print(
+            f"mldebt: warning: no Python files found under {printable(shown)}",
+            file=sys.stderr,
+        )
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key,
@@ -201,7 +204,7 @@ def _run_check(args: argparse.Namespace) -> int:
     fixed = sum(result.fixed for result in results)
     errors = [error for result in results for error in result.errors]
     for warning in (warning for result in results for warning in result.warnings):
-        print(f"mldebt: warning: {warning}", file=sys.stderr)
+        print(f"mldebt: warning: {printable(warning)}", file=sys.stderr)
     out = sys.stdout
     if args.diff:
         # As in Ruff: the diff alone on stdout, so it can be piped to `patch`.
@@ -231,7 +234,7 @@ def _run_check(args: argparse.Namespace) -> int:
         out.write(render_text(findings, args.unsafe_fixes))
         out.write(summary(findings, fixed, args.unsafe_fixes))
     for error in errors:
-        print(f"mldebt: error: {error}", file=sys.stderr)
+        print(f"mldebt: error: {printable(error)}", file=sys.stderr)
     if errors:
         return EXIT_ERROR
     if args.exit_zero:

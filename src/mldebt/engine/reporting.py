@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from mldebt.engine.findings import Finding, FixMode
+from mldebt.engine.printing import printable
 
 OUTPUT_FORMATS = ("text", "json", "github")
 
@@ -24,14 +25,18 @@ def _fixable(finding: Finding, mode: FixMode) -> bool:
 
 def render_text(findings: Sequence[Finding], unsafe_shown: bool) -> str:
     """``path:line:col: CODE [*] message`` per finding (``[*]``: ``--fix`` can fix it);
-    in a notebook ``path:cell N:line:col: ...``, the line within the cell."""
+    in a notebook ``path:cell N:line:col: ...``, the line within the cell.
+    Control characters are shown as backslash escapes."""
     mode: FixMode = "unsafe" if unsafe_shown else "safe"
     lines = []
     for finding in findings:
         marker = " [*]" if _fixable(finding, mode) else ""
+        # A file name (or a message quoting code) may hold control characters.
         lines.append(
-            f"{display_path(finding.path)}:{finding.position}: "
-            f"{finding.code}{marker} {finding.message}"
+            printable(
+                f"{display_path(finding.path)}:{finding.position}: "
+                f"{finding.code}{marker} {finding.message}"
+            )
         )
     return "\n".join(lines) + ("\n" if lines else "")
 
