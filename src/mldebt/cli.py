@@ -232,7 +232,7 @@ def _run_check(args: argparse.Namespace) -> int:
         out.write(render_github(findings))
     else:
         out.write(render_text(findings, args.unsafe_fixes))
-        out.write(summary(findings, fixed, args.unsafe_fixes))
+        out.write(summary(findings, fixed, args.unsafe_fixes, len(errors)))
     for error in errors:
         print(f"mldebt: error: {printable(error)}", file=sys.stderr)
     if errors:

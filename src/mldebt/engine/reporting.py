@@ -122,8 +122,12 @@ def render_statistics_json(findings: Sequence[Finding], unsafe_shown: bool) -> s
     return json.dumps(rows, indent=2) + "\n"
 
 
-def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
-    """The closing line(s) of the text output."""
+def summary(
+    findings: Sequence[Finding], fixed: int, unsafe_shown: bool, errors: int = 0
+) -> str:
+    """The closing line(s) of the text output; ``errors``: how many errors (a
+    file that could not be read, a rule's crash, ...) the run reported, so that
+    "All checks passed!" is never said beside one."""
     mode: FixMode = "unsafe" if unsafe_shown else "safe"
     parts = []
     if findings:
@@ -149,6 +153,10 @@ def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
     elif fixed:
         noun = "finding" if fixed == 1 else "findings"
         parts.append(f"Found {fixed} {noun} ({fixed} fixed, 0 remaining).")
-    else:
+    elif not errors:
         parts.append("All checks passed!")
+    if errors:
+        noun = "error" if errors == 1 else "errors"
+        lead = "" if findings or fixed else "No findings, but "
+        parts.append(f"{lead}{errors} {noun} occurred.")
     return "\n".join(parts) + "\n"
