@@ -81,7 +81,8 @@ class Linter:
         self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
-        self._notebooks = NotebookLinter(self)
+        # Notebooks: their cells are linted as one module with these rules.
+        self.notebooks = NotebookLinter(self)
 
     def project_root(self, path: str) -> str:
         """The folder whose files form ``path``'s project: the config's folder;
@@ -369,18 +370,6 @@ class Linter:
             apply_if_parses,
         )
 
-    def check_notebook(
-        self,
-        path: str,
-        raw: bytes,
-        mode: FixMode = "none",
-        write: bool = False,
-        diff: bool = False,
-    ) -> FileResult:
-        """Lint (and optionally fix) a notebook from its bytes; never raises for
-        bad input (see ``notebook_lint``)."""
-        return self._notebooks.check(path, raw, mode, write, diff)
-
     # ---- one file from disk ------------------------------------------------------
 
     def check_file(
@@ -407,7 +396,7 @@ class Linter:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
         if path.endswith(NOTEBOOK_SUFFIX):
-            return self.check_notebook(path, raw, mode, write, diff)
+            return self.notebooks.check(path, raw, mode, write, diff)
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:

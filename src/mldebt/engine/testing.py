@@ -63,7 +63,7 @@ def run_example(case: ExampleCase) -> tuple[list[Finding], str | None]:
         assert not (isinstance(example, Invalid) and example.fixed), case.id
         if not source.lstrip().startswith("{"):
             source = notebook_from_script(source)
-        return linter.check_notebook("example.ipynb", source.encode()).findings, None
+        return linter.notebooks.check("example.ipynb", source.encode()).findings, None
     findings, _ = linter.lint_text("example.py", source)
     fixed = None
     if isinstance(example, Invalid) and example.fixed is not None:
