@@ -10,13 +10,13 @@ import ast
 import os
 import stat
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
-from mldebt.engine.findings import Finding, FixMode, Location, TextEdit, TextFix
+from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.fixing import apply_if_parses, fix_until_stable
 from mldebt.engine.git import find_repo_root_or_none
 from mldebt.engine.guards import guarded, recursion_room
@@ -28,13 +28,12 @@ from mldebt.engine.notebook_io import (
     parser_error_position,
 )
 from mldebt.engine.notebook_lint import NotebookLinter
-from mldebt.engine.positions import NodeSpan, code_for_node, compute_spans
 from mldebt.engine.project import ProjectIndex
 from mldebt.engine.registry import rules_by_key
+from mldebt.engine.report_findings import reports_to_findings
 from mldebt.engine.results import FileResult
-from mldebt.engine.rule import NodeEdit, Report, Rule
-from mldebt.engine.source import LineIndex, SourceDecodeError, SourceText
-from mldebt.engine.suppressions import find_suppressions
+from mldebt.engine.rule import Report, Rule
+from mldebt.engine.source import SourceDecodeError, SourceText
 from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, walk
 from mldebt.engine.writing import text_diff, write_fixes
 
@@ -205,7 +204,8 @@ class Linter:
             rule._ctx = None
         if not reports:
             return []
-        return self._to_findings(path, module, text, reports, notebook)
+        ignored = self.settings.ignored_codes(path)
+        return reports_to_findings(path, module, text, reports, ignored, notebook)
 
     def _rules_that_could_fire(
         self, path: str, text: str, notebook: bool
@@ -278,75 +278,6 @@ class Linter:
                 cell=cell,
             )
         ]
-
-    def _to_findings(
-        self,
-        path: str,
-        module: cst.Module,
-        text: str,
-        reports: Sequence[Report],
-        notebook: JoinedCells | None = None,
-    ) -> list[Finding]:
-        wanted: list[cst.CSTNode] = []
-        for report in reports:
-            wanted.append(report.node)
-            wanted.append(report.anchor)
-            if report.fix is not None:
-                wanted.extend(edit.node for edit in report.fix.edits)
-        spans = compute_spans(module, wanted)
-        index = LineIndex(text)
-        ignored = self.settings.ignored_codes(path)
-        suppressions = find_suppressions(text)
-        findings: list[Finding] = []
-        for report in reports:
-            rule = report.rule
-            if rule.code in ignored:
-                continue
-            span = spans[id(report.node)]
-            line, column = index.location(span.syntax_start)
-            end_line, end_column = index.location(span.syntax_end)
-            anchor = spans[id(report.anchor)]
-            first = min(line, index.location(anchor.syntax_start)[0])
-            last = max(end_line, index.location(anchor.syntax_end)[0])
-            if suppressions.silences(rule.code, rule.name, first, last):
-                continue
-            fix = None
-            if report.fix is not None:
-                resolved = [
-                    _resolve_edit(module, spans, index, edit, notebook)
-                    for edit in report.fix.edits
-                ]
-                edits = [edit for edit in resolved if edit is not None]
-                # In a notebook, a fix that would change a magic line or two cells
-                # at once is not offered.
-                if len(edits) == len(resolved):
-                    fix = TextFix(
-                        report.fix.applicability, report.fix.message, tuple(edits)
-                    )
-            cell = None
-            if notebook is not None:
-                cell, line, column, end_line, end_column = notebook.locate_range(
-                    line, column, end_line, end_column
-                )
-                first, last = notebook.locate(first, 1)[1], notebook.locate(last, 1)[1]
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    rule.code,
-                    rule.name,
-                    rule.category,
-                    report.message,
-                    fix,
-                    (first, last),
-                    cell,
-                )
-            )
-        findings.sort(key=lambda finding: finding.sort_key)
-        return findings
 
     # ---- fixing ----------------------------------------------------------------
 
@@ -428,46 +359,6 @@ class Linter:
                     lambda: self.lint_text(path, source.text)[0],
                 )
         return result
-
-
-def _resolve_edit(
-    module: cst.Module,
-    spans: Mapping[int, NodeSpan],
-    index: LineIndex,
-    edit: NodeEdit,
-    notebook: JoinedCells | None,
-) -> TextEdit | None:
-    """A rule's node edit as a text edit of the module (None: a notebook edit that
-    cannot be written back to one cell)."""
-    node_span = spans[id(edit.node)]
-    content = edit.content
-    if isinstance(content, cst.CSTNode):
-        content = code_for_node(module, content, node_span.indent)
-    start, end = node_span.start, node_span.end
-    if edit.kind == "insert_before":
-        end = start
-    elif edit.kind == "insert_after":
-        start = end
-    if notebook is None:
-        return TextEdit(
-            start,
-            end,
-            content,
-            Location(*index.location(start)),
-            Location(*index.location(end)),
-        )
-    in_cell = notebook.edit_cell(start, end, content, after=edit.kind == "insert_after")
-    if in_cell is None:
-        return None
-    cell, line, column, end_line, end_column = in_cell
-    return TextEdit(
-        start,
-        end,
-        content,
-        Location(line, column),
-        Location(end_line, end_column),
-        cell,
-    )
 
 
 def _without_leading_form_feeds(text: str) -> str:
