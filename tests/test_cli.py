@@ -50,6 +50,22 @@ def test_clean_project_exits_zero(run_cli: Run, project: Project) -> None:
     assert result.code == 0 and result.out == "All checks passed!\n"
 
 
+def test_an_internal_error_is_never_all_checks_passed(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object) -> None:
+        raise RuntimeError("a rule's bug")
+
+    # The rules run inside walk(): a crash there is a rule raising.
+    monkeypatch.setattr("mldebt.engine.linter.walk", crash)
+    project(train_py=UNSEEDED, clean_py="x = 1\n")
+    result = run_cli("check", ".")
+    assert result.code == 2
+    assert "All checks passed!" not in result.out
+    assert result.out == "No findings, but 1 error occurred.\n"
+    assert "train.py: internal error: RuntimeError: a rule's bug" in result.err
+
+
 def test_missing_path_is_one_line_and_exit_two(run_cli: Run, project: Project) -> None:
     project()
     result = run_cli("check", "nope.py")
@@ -95,6 +111,18 @@ def test_github_annotations(run_cli: Run, project: Project) -> None:
         "::error title=mldebt (MLD101),file=train.py,line=2,col=5,endLine=2,endColumn=22::"
         "MLD101 `numpy.random.rand`"
     )
+
+
+def test_text_output_escapes_control_characters_in_file_names(
+    run_cli: Run, project: Project
+) -> None:
+    # An escape sequence in a file name must not reach the terminal as one.
+    root = project()
+    (root / "a\x1bb.py").write_text(UNSEEDED, encoding="utf-8")
+    result = run_cli("check", ".")
+    assert result.code == 1
+    assert result.out.startswith("a\\x1bb.py:2:5: MLD101 `numpy.random.rand`")
+    assert "\x1b" not in result.out + result.err
 
 
 def test_statistics(run_cli: Run, project: Project) -> None:

@@ -10,7 +10,9 @@ import pytest
 from libcst.metadata import ParentNodeProvider
 
 from mldebt.engine.config import Settings
-from mldebt.engine.linter import MAX_FIX_PASSES, FileResult, Linter
+from mldebt.engine.fixing import MAX_FIX_PASSES
+from mldebt.engine.linter import Linter
+from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Fix, Rule
 from mldebt.engine.runner import RunOptions, run
 
@@ -358,7 +360,7 @@ def test_a_file_that_cannot_be_written_is_a_per_file_error(
     def refuse(path: str, data: bytes) -> None:
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr("mldebt.engine.linter.write_atomically", refuse)
+    monkeypatch.setattr("mldebt.engine.writing.write_atomically", refuse)
     path = tmp_path / "train.py"
     path.write_text("import random\nrandom.shuffle(x)\n")
     result = linter().check_file(str(path), "unsafe", True, False)

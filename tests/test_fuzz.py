@@ -56,7 +56,8 @@ from hypothesis import strategies as st
 
 from mldebt.cli import main
 from mldebt.engine.config import Settings
-from mldebt.engine.linter import FileResult, Linter
+from mldebt.engine.linter import Linter
+from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Fix, Rule
 
 from .conftest import CliResult

@@ -21,7 +21,7 @@ import pytest
 
 from mldebt.engine.config import Settings
 from mldebt.engine.linter import Linter
-from mldebt.engine.notebook import (
+from mldebt.engine.notebook_io import (
     CodeCell,
     JoinedCells,
     Notebook,

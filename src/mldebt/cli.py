@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mldebt import __version__
+from mldebt.engine.printing import printable
 
 if TYPE_CHECKING:
     from mldebt.engine.rule import Rule
@@ -184,15 +185,14 @@ def parse_arguments(
 
 def _error(message: str) -> int:
     # One line, whatever a config key or path holds: control characters escaped.
-    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
-    print(f"mldebt: error: {shown}", file=sys.stderr)
+    print(f"mldebt: error: {printable(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
 def _run_check(args: argparse.Namespace) -> int:
     from mldebt.engine.config import CliOverrides, SettingsResolver
     from mldebt.engine.discovery import collect_files
-    from mldebt.engine.linter import FixMode
+    from mldebt.engine.findings import FixMode
     from mldebt.engine.reporting import (
         render_github,
         render_json,
@@ -225,7 +225,7 @@ def _run_check(args: argparse.Namespace) -> int:
     files = collect_files(args.paths, resolver, notes)
     notes.extend(note for found in resolver.resolved() for note in found.warnings)
     for note in notes:
-        print(f"mldebt: warning: {note}", file=sys.stderr)
+        print(f"mldebt: warning: {printable(note)}", file=sys.stderr)
     # A progress line only for a person at a terminal: not under pre-commit (which
     # sets PRE_COMMIT), not when stderr is a pipe or a file.
     interactive = sys.stderr.isatty() and not os.environ.get("PRE_COMMIT")
@@ -240,7 +240,10 @@ def _run_check(args: argparse.Namespace) -> int:
 
     if not files:
         shown = " ".join(args.paths)
-        print(f"mldebt: warning: no Python files found under {shown}", file=sys.stderr)
+        print(
+            f"mldebt: warning: no Python files found under {printable(shown)}",
+            file=sys.stderr,
+        )
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key,
@@ -248,7 +251,7 @@ def _run_check(args: argparse.Namespace) -> int:
     fixed = sum(result.fixed for result in results)
     errors = [error for result in results for error in result.errors]
     for warning in (warning for result in results for warning in result.warnings):
-        print(f"mldebt: warning: {warning}", file=sys.stderr)
+        print(f"mldebt: warning: {printable(warning)}", file=sys.stderr)
     out = sys.stdout
     if args.diff:
         # As in Ruff: the diff alone on stdout, so it can be piped to `patch`.
@@ -276,9 +279,9 @@ def _run_check(args: argparse.Namespace) -> int:
         out.write(render_github(findings))
     else:
         out.write(render_text(findings, args.unsafe_fixes))
-        out.write(summary(findings, fixed, args.unsafe_fixes))
+        out.write(summary(findings, fixed, args.unsafe_fixes, len(errors)))
     for error in errors:
-        print(f"mldebt: error: {error}", file=sys.stderr)
+        print(f"mldebt: error: {printable(error)}", file=sys.stderr)
     if errors:
         return EXIT_ERROR
     if args.exit_zero:
@@ -369,7 +372,7 @@ def _run_rule(args: argparse.Namespace) -> int:
 
 
 def _run_clean(args: argparse.Namespace) -> int:
-    from mldebt.engine.cache import clean
+    from mldebt.engine.cache_files import clean
     from mldebt.engine.config import CliOverrides, SettingsResolver
 
     resolver = SettingsResolver(CliOverrides())

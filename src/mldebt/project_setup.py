@@ -687,7 +687,7 @@ def repository_note(root: Path) -> str | None:
     pre-commit reads its config at the top of the work tree only. None also when
     git cannot tell (git missing).
     """
-    from mldebt.hooks._git import GitError, repo_root
+    from mldebt.engine.git import GitError, repo_root
 
     try:
         top = Path(repo_root(str(root)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pathspec
 
 from mldebt.engine.config import ConfigError, Settings, SettingsResolver
+from mldebt.engine.git import find_repo_root_or_none, git_visible_files
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # What mldebt lints: Python files and Jupyter notebooks.
@@ -45,21 +45,9 @@ class _GitIgnore:
         return False
 
 
-def repo_root(folder: str) -> str | None:
-    """The git work tree ``folder`` is in (the folder holding ``.git``), or None."""
-    current = os.path.abspath(folder)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
 def _ignores_above(folder: str) -> _GitIgnore:
     """The .gitignore files from the repository root down to ``folder``'s parent."""
-    root = repo_root(folder)
+    root = find_repo_root_or_none(folder)
     ignore = _GitIgnore()
     if root is None:
         return ignore
@@ -71,30 +59,6 @@ def _ignores_above(folder: str) -> _GitIgnore:
     for above in reversed(chain):
         ignore = ignore.with_folder(above)
     return ignore
-
-
-def git_visible_files(folder: str, untracked: bool = True) -> set[str] | None:
-    """Files under ``folder`` that git tracks or would track (relative, with ``/``),
-    or None outside a git work tree or without git.
-
-    Asking git itself honours every ignore source exactly: nested .gitignore files
-    with negations, .git/info/exclude and the user's global excludes file.
-    ``untracked=False`` keeps only what is tracked or staged.
-    """
-    if repo_root(folder) is None:
-        return None
-    try:
-        listing = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--exclude-standard"]
-            + (["--others"] if untracked else []),
-            cwd=folder,
-            capture_output=True,
-            check=True,
-            timeout=60,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {os.fsdecode(name) for name in listing.split(b"\0") if name}
 
 
 def _git_visible(folder: str) -> tuple[set[str], set[str]] | None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Applicability = Literal["safe", "unsafe"]
+# Which fixes a run applies (or counts as fixable): none, the safe ones, or all.
+FixMode = Literal["none", "safe", "unsafe"]
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +55,11 @@ class TextFix:
     applicability: Applicability
     message: str
     edits: tuple[TextEdit, ...]
+
+    def allowed_in(self, mode: FixMode) -> bool:
+        """Whether a run in ``mode`` applies this fix: safe fixes unless fixing is
+        off, unsafe ones only with ``--unsafe-fixes``."""
+        return mode == "unsafe" or (mode == "safe" and self.applicability == "safe")
 
     def overlaps(self, other: TextFix) -> bool:
         """Whether any edit of ``self`` touches any edit of ``other``.

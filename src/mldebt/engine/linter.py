@@ -7,67 +7,35 @@ instantiated and their visitor methods grouped by node type here, not per file.
 from __future__ import annotations
 
 import ast
-import difflib
 import os
 import stat
-import sys
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from mldebt.engine.config import Settings
-from mldebt.engine.discovery import repo_root
-from mldebt.engine.findings import Finding, Location, TextEdit, TextFix, apply_edits
-from mldebt.engine.notebook import (
+from mldebt.engine.findings import Finding, FixMode
+from mldebt.engine.fixing import apply_if_parses, fix_until_stable
+from mldebt.engine.git import find_repo_root_or_none
+from mldebt.engine.guards import guarded, recursion_room
+from mldebt.engine.notebook_io import (
     NOTEBOOK_SUFFIX,
-    CodeCell,
     JoinedCells,
-    Notebook,
-    NotebookError,
     NotebookView,
-    cells_diff,
     parser_error_message,
     parser_error_position,
 )
-from mldebt.engine.positions import NodeSpan, code_for_node, compute_spans
+from mldebt.engine.notebook_lint import NotebookLinter
 from mldebt.engine.project import ProjectIndex
 from mldebt.engine.registry import rules_by_key
-from mldebt.engine.rule import NodeEdit, Report, Rule
-from mldebt.engine.source import (
-    LineIndex,
-    SourceDecodeError,
-    SourceText,
-    write_atomically,
-)
-from mldebt.engine.suppressions import find_suppressions
+from mldebt.engine.report_findings import reports_to_findings
+from mldebt.engine.results import FileResult
+from mldebt.engine.rule import Report, Rule
+from mldebt.engine.source import SourceDecodeError, SourceText
 from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, walk
-
-FixMode = Literal["none", "safe", "unsafe"]
-MAX_FIX_PASSES = 10
-# libcst generates code recursively; CPython has already bounded the nesting.
-_RECURSION_LIMIT = 20_000
-# What the fix loop works on: a file's text, or a notebook's joined cells.
-State = TypeVar("State")
-
-
-@dataclass
-class FileResult:
-    """The outcome for one file: what is left, what was fixed, what went wrong."""
-
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    fixed: int = 0
-    diff: str = ""
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    parsed: bool = False
-    # Whether a rule asked the project index about other files (the result then
-    # depends on them, not only on this file's bytes).
-    used_project: bool = False
+from mldebt.engine.writing import text_diff, write_fixes
 
 
 class Linter:
@@ -116,6 +84,8 @@ class Linter:
         self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
+        # Notebooks: their cells are linted as one module with these rules.
+        self.notebooks = NotebookLinter(self)
 
     def project_root(self, path: str) -> str:
         """The folder whose files form ``path``'s project: the config's folder;
@@ -124,7 +94,7 @@ class Linter:
         if self.settings.config_path is not None:
             return self.settings.root
         folder = os.path.dirname(os.path.abspath(path))
-        found = repo_root(folder)
+        found = find_repo_root_or_none(folder)
         if found is not None:
             return found
         cwd = os.getcwd()
@@ -159,7 +129,7 @@ class Linter:
             return
         roots = {self.project_root(path) for path in paths}
         for root in sorted(roots, key=len):
-            if root == self.settings.root or repo_root(root) == root:
+            if root == self.settings.root or find_repo_root_or_none(root) == root:
                 self.project_index(os.path.join(root, "_"))
 
     # ---- linting text ----------------------------------------------------------
@@ -192,12 +162,8 @@ class Linter:
         syntax = self._python_syntax_error(path, text)
         if syntax is not None:
             return syntax, False
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
-        try:
+        with recursion_room():
             return self._lint_parsed(path, text)
-        finally:
-            sys.setrecursionlimit(limit)
 
     def _lint_parsed(self, path: str, text: str) -> tuple[list[Finding], bool]:
         try:
@@ -206,17 +172,18 @@ class Linter:
             return self._syntax_error(path, text, error), False
         except RecursionError:
             message = "file is nested too deeply for the parser"
-            return self._syntax_finding(path, 1, 1, message), False
-        return self._lint_module(path, module, text), True
+            return self.syntax_finding(path, 1, 1, message), False
+        return self.lint_module(path, module, text), True
 
-    def _lint_module(
+    def lint_module(
         self,
         path: str,
         module: cst.Module,
         text: str,
         notebook: JoinedCells | None = None,
     ) -> list[Finding]:
-        """Run the rules over a parsed module (a file, or a notebook's cells)."""
+        """The rules' findings in a parsed module (a file, or a notebook's joined
+        cells), suppressions and per-file ignores applied."""
         rules, table = self._rules_that_could_fire(path, text, notebook is not None)
         ctx = FileContext(
             path,
@@ -240,7 +207,8 @@ class Linter:
             rule._ctx = None
         if not reports:
             return []
-        return self._to_findings(path, module, text, reports, notebook)
+        ignored = self.settings.ignored_codes(path)
+        return reports_to_findings(path, module, text, reports, ignored, notebook)
 
     def _rules_that_could_fire(
         self, path: str, text: str, notebook: bool
@@ -276,9 +244,9 @@ class Linter:
                 compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
         except SyntaxError as error:
             line, column = max(1, error.lineno or 1), max(1, error.offset or 1)
-            return self._syntax_finding(path, line, column, f"SyntaxError: {error.msg}")
+            return self.syntax_finding(path, line, column, f"SyntaxError: {error.msg}")
         except (ValueError, RecursionError, MemoryError) as error:
-            return self._syntax_finding(path, 1, 1, f"SyntaxError: {error}")
+            return self.syntax_finding(path, 1, 1, f"SyntaxError: {error}")
         return None
 
     def _syntax_error(
@@ -288,11 +256,13 @@ class Linter:
         # knows): report libcst's own message.
         detail = parser_error_message(error)
         line, column = parser_error_position(error, text)
-        return self._syntax_finding(path, line, column, f"SyntaxError: {detail}")
+        return self.syntax_finding(path, line, column, f"SyntaxError: {detail}")
 
-    def _syntax_finding(
+    def syntax_finding(
         self, path: str, line: int, column: int, message: str, cell: int | None = None
     ) -> list[Finding]:
+        """MLD001 at ``line``:``column`` (of ``cell`` in a notebook), or [] when it
+        is not selected or ``per-file-ignores`` turns it off for ``path``."""
         if not self.report_syntax_errors or "MLD001" in self.settings.ignored_codes(
             path
         ):
@@ -312,75 +282,6 @@ class Linter:
             )
         ]
 
-    def _to_findings(
-        self,
-        path: str,
-        module: cst.Module,
-        text: str,
-        reports: Sequence[Report],
-        notebook: JoinedCells | None = None,
-    ) -> list[Finding]:
-        wanted: list[cst.CSTNode] = []
-        for report in reports:
-            wanted.append(report.node)
-            wanted.append(report.anchor)
-            if report.fix is not None:
-                wanted.extend(edit.node for edit in report.fix.edits)
-        spans = compute_spans(module, wanted)
-        index = LineIndex(text)
-        ignored = self.settings.ignored_codes(path)
-        suppressions = find_suppressions(text)
-        findings: list[Finding] = []
-        for report in reports:
-            rule = report.rule
-            if rule.code in ignored:
-                continue
-            span = spans[id(report.node)]
-            line, column = index.location(span.syntax_start)
-            end_line, end_column = index.location(span.syntax_end)
-            anchor = spans[id(report.anchor)]
-            first = min(line, index.location(anchor.syntax_start)[0])
-            last = max(end_line, index.location(anchor.syntax_end)[0])
-            if suppressions.silences(rule.code, rule.name, first, last):
-                continue
-            fix = None
-            if report.fix is not None:
-                resolved = [
-                    _resolve_edit(module, spans, index, edit, notebook)
-                    for edit in report.fix.edits
-                ]
-                edits = [edit for edit in resolved if edit is not None]
-                # In a notebook, a fix that would change a magic line or two cells
-                # at once is not offered.
-                if len(edits) == len(resolved):
-                    fix = TextFix(
-                        report.fix.applicability, report.fix.message, tuple(edits)
-                    )
-            cell = None
-            if notebook is not None:
-                cell, line, column, end_line, end_column = notebook.locate_range(
-                    line, column, end_line, end_column
-                )
-                first, last = notebook.locate(first, 1)[1], notebook.locate(last, 1)[1]
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    rule.code,
-                    rule.name,
-                    rule.category,
-                    report.message,
-                    fix,
-                    (first, last),
-                    cell,
-                )
-            )
-        findings.sort(key=lambda finding: finding.sort_key)
-        return findings
-
     # ---- fixing ----------------------------------------------------------------
 
     def fix_text(
@@ -393,174 +294,15 @@ class Linter:
         result.parsed = parsed
         if mode == "none" or not parsed:
             return text, findings
-        return self._fix_until_stable(
+        return fix_until_stable(
             path,
             text,
             findings,
             mode,
             result,
             lambda new_text: self.lint_text(path, new_text),
-            _apply_if_parses,
+            apply_if_parses,
         )
-
-    def _fix_until_stable(
-        self,
-        path: str,
-        state: State,
-        findings: list[Finding],
-        mode: FixMode,
-        result: FileResult,
-        lint: Callable[[State], tuple[list[Finding], bool]],
-        apply: Callable[[State, Sequence[TextFix]], State | None],
-    ) -> tuple[State, list[Finding]]:
-        """Apply fixes to ``state`` (a text, or a notebook's cells) and lint it
-        again until no fix is left; ``apply`` returns None for a result that does
-        not parse."""
-        applied_before: set[tuple[str, tuple[str, ...]]] = set()
-        rejected: set[tuple[str, tuple[str, ...]]] = set()  # would not parse
-        for _ in range(MAX_FIX_PASSES):
-            # A fix proposed again after it was applied did not remove its finding:
-            # applying it again would only repeat the same edit.
-            candidates = [
-                f
-                for f in findings
-                if f.fix is not None
-                and _allowed(f.fix, mode)
-                and _fix_key(f) not in applied_before
-                and _fix_key(f) not in rejected
-            ]
-            if not candidates:
-                break
-            new_state, applied = self._apply_parsable(
-                path, state, candidates, result, apply, rejected
-            )
-            if not applied:
-                break
-            applied_before.update(_fix_key(f) for f in applied)
-            result.fixed += len(applied)
-            state = new_state
-            findings, parsed = lint(state)
-            if not parsed:  # cannot happen: _apply_parsable checked it
-                break
-        return state, findings
-
-    def _apply_parsable(
-        self,
-        path: str,
-        state: State,
-        candidates: list[Finding],
-        result: FileResult,
-        apply: Callable[[State, Sequence[TextFix]], State | None],
-        rejected: set[tuple[str, tuple[str, ...]]],
-    ) -> tuple[State, list[Finding]]:
-        chosen = _non_overlapping(candidates)
-        new_state = apply(state, [finding.fix for finding in chosen if finding.fix])
-        if new_state is not None:
-            return new_state, chosen
-        # One of them breaks the code: keep the ones that do not, one at a time.
-        for finding in chosen:
-            assert finding.fix is not None
-            attempt = apply(state, [finding.fix])
-            if attempt is not None:
-                # Later fixes' offsets are stale now; they are retried in the next pass.
-                return attempt, [finding]
-            rejected.add(_fix_key(finding))  # warned once, never retried
-            result.warnings.append(
-                f"{path}:{finding.position}: fix for {finding.code} "
-                "would produce code that does not parse; not applied"
-            )
-        return state, []
-
-    # ---- notebooks ----------------------------------------------------------------
-
-    def check_notebook(
-        self,
-        path: str,
-        raw: bytes,
-        mode: FixMode = "none",
-        write: bool = False,
-        diff: bool = False,
-    ) -> FileResult:
-        """Lint (and optionally fix) a notebook from its bytes; never raises for
-        bad input. Fixes change only the sources of the cells they fix."""
-        result = FileResult(path)
-        try:
-            notebook = Notebook.load(raw)
-        except NotebookError as error:
-            result.findings = self._syntax_finding(
-                path, error.line, error.column, error.message
-            )
-            return result
-        if not notebook.python:
-            return result  # another kernel's language: nothing for mldebt
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
-        try:
-            fixed = _guarded(
-                path, result, lambda: self._fix_cells(path, notebook, mode, result)
-            )
-        finally:
-            sys.setrecursionlimit(limit)
-        if fixed is None:
-            return result
-        cells, findings = fixed
-        result.findings = findings
-        sources = {
-            cell.index: cell.source
-            for cell, old in zip(cells, notebook.code_cells)
-            if cell.source != old.source
-        }
-        if sources:
-            if diff:
-                result.diff = cells_diff(path, notebook.code_cells, cells)
-            if write:
-                try:
-                    write_atomically(path, notebook.render(sources))
-                except (OSError, NotebookError) as error:
-                    result.errors.append(f"{path}: cannot write the fixes: {error}")
-                    result.fixed = 0
-                    result.findings = self._fix_cells(
-                        path, notebook, "none", FileResult(path)
-                    )[1]
-        return result
-
-    def _fix_cells(
-        self, path: str, notebook: Notebook, mode: FixMode, result: FileResult
-    ) -> tuple[tuple[CodeCell, ...], list[Finding]]:
-        joined = JoinedCells.build(notebook.code_cells)
-        if not self.could_fire(joined.text.encode(), notebook=True):
-            # As for a .py file: no rule can fire, so only syntax errors are reported.
-            return notebook.code_cells, self._lint_cells(path, joined)[0]
-        joined = joined.parse()
-        findings, parsed = self._lint_cells(path, joined)
-        result.parsed = parsed
-        if mode == "none":
-            return notebook.code_cells, findings
-        joined, findings = self._fix_until_stable(
-            path,
-            joined,
-            findings,
-            mode,
-            result,
-            lambda state: self._lint_cells(path, state),
-            _apply_to_cells,
-        )
-        return joined.cells, findings
-
-    def _lint_cells(self, path: str, joined: JoinedCells) -> tuple[list[Finding], bool]:
-        """Findings for a notebook's cells: MLD001 for each cell that does not
-        parse, the rules' findings in the others."""
-        findings = [
-            finding
-            for error in joined.errors
-            for finding in self._syntax_finding(
-                path, error.line, error.column, error.message, error.cell
-            )
-        ]
-        if joined.module is not None:
-            findings.extend(self._lint_module(path, joined.module, joined.text, joined))
-            findings.sort(key=lambda finding: finding.sort_key)
-        return findings, True
 
     # ---- one file from disk ------------------------------------------------------
 
@@ -588,11 +330,11 @@ class Linter:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
         if path.endswith(NOTEBOOK_SUFFIX):
-            return self.check_notebook(path, raw, mode, write, diff)
+            return self.notebooks.check(path, raw, mode, write, diff)
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:
-            result.findings = self._syntax_finding(
+            result.findings = self.syntax_finding(
                 path, 1, 1, f"cannot decode file: {error}"
             )
             return result
@@ -602,7 +344,7 @@ class Linter:
             if self.report_syntax_errors:
                 result.findings = self._python_syntax_error(path, source.text) or []
             return result
-        outcome = _guarded(
+        outcome = guarded(
             path, result, lambda: self.fix_text(path, source.text, mode, result)
         )
         if outcome is None:
@@ -611,83 +353,15 @@ class Linter:
         result.findings = findings
         if new_text != source.text:
             if diff:
-                result.diff = "".join(
-                    difflib.unified_diff(
-                        source.text.splitlines(keepends=True),
-                        new_text.splitlines(keepends=True),
-                        fromfile=path,
-                        tofile=path,
-                    )
-                )
+                result.diff = text_diff(path, source.text, new_text)
             if write:
-                try:
-                    write_atomically(path, source.encode(new_text))
-                except OSError as error:
-                    result.errors.append(f"{path}: cannot write the fixes: {error}")
-                    # Nothing was fixed on disk: report what the file still has.
-                    result.fixed = 0
-                    result.findings = self.lint_text(path, source.text)[0]
+                write_fixes(
+                    path,
+                    lambda: source.encode(new_text),
+                    result,
+                    lambda: self.lint_text(path, source.text)[0],
+                )
         return result
-
-
-def _resolve_edit(
-    module: cst.Module,
-    spans: Mapping[int, NodeSpan],
-    index: LineIndex,
-    edit: NodeEdit,
-    notebook: JoinedCells | None,
-) -> TextEdit | None:
-    """A rule's node edit as a text edit of the module (None: a notebook edit that
-    cannot be written back to one cell)."""
-    node_span = spans[id(edit.node)]
-    content = edit.content
-    if isinstance(content, cst.CSTNode):
-        content = code_for_node(module, content, node_span.indent)
-    start, end = node_span.start, node_span.end
-    if edit.kind == "insert_before":
-        end = start
-    elif edit.kind == "insert_after":
-        start = end
-    if notebook is None:
-        return TextEdit(
-            start,
-            end,
-            content,
-            Location(*index.location(start)),
-            Location(*index.location(end)),
-        )
-    in_cell = notebook.edit_cell(start, end, content, after=edit.kind == "insert_after")
-    if in_cell is None:
-        return None
-    cell, line, column, end_line, end_column = in_cell
-    return TextEdit(
-        start,
-        end,
-        content,
-        Location(line, column),
-        Location(end_line, end_column),
-        cell,
-    )
-
-
-Outcome = TypeVar("Outcome")
-
-
-def _guarded(
-    path: str, result: FileResult, work: Callable[[], Outcome]
-) -> Outcome | None:
-    """``work()``, or None with a warning (too deeply nested) or an error (a bug in
-    a rule) recorded on ``result``: one file never stops the run."""
-    try:
-        return work()
-    except RecursionError:
-        result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
-    except Exception as error:
-        result.errors.append(
-            f"{path}: internal error: {type(error).__name__}: {error} "
-            "(please report this at the mldebt issue tracker)"
-        )
-    return None
 
 
 def _without_leading_form_feeds(text: str) -> str:
@@ -696,67 +370,7 @@ def _without_leading_form_feeds(text: str) -> str:
     return text.lstrip("\f") if text.startswith("\f") else text
 
 
-def _fix_key(finding: Finding) -> tuple[str, tuple[str, ...]]:
-    """What a fix does, independent of where the text has moved to since."""
-    assert finding.fix is not None
-    return finding.code, tuple(edit.content for edit in finding.fix.edits)
-
-
-def _allowed(fix: TextFix, mode: FixMode) -> bool:
-    return mode == "unsafe" or fix.applicability == "safe"
-
-
-def _non_overlapping(candidates: list[Finding]) -> list[Finding]:
-    """Greedily keep fixes in source order that do not overlap an earlier one."""
-    chosen: list[Finding] = []
-    for finding in sorted(
-        candidates, key=lambda f: min(e.start for e in f.fix.edits) if f.fix else 0
-    ):
-        assert finding.fix is not None
-        if all(not finding.fix.overlaps(other.fix) for other in chosen if other.fix):
-            chosen.append(finding)
-    return chosen
-
-
-def _apply(text: str, fixes: Sequence[TextFix]) -> str:
-    # Identical edits are made once; insertions at one point keep their fixes' order.
-    unique = dict.fromkeys(edit for fix in fixes for edit in fix.edits)
-    return apply_edits(text, unique)
-
-
-def _apply_if_parses(text: str, fixes: Sequence[TextFix]) -> str | None:
-    new_text = _apply(text, fixes)
-    return new_text if _parses(new_text) else None
-
-
-def _apply_to_cells(
-    joined: JoinedCells, fixes: Sequence[TextFix]
-) -> JoinedCells | None:
-    """The notebook's cells with ``fixes`` made; None if a fixed cell would no
-    longer parse (or a fix cannot be written back to its cell)."""
-    cells = joined.with_edits(dict.fromkeys(e for fix in fixes for e in fix.edits))
-    if cells is None:
-        return None
-    fixed = joined.rebuilt(cells).parse()
-    changed = {
-        cell.index
-        for cell, old in zip(cells, joined.cells)
-        if cell.source != old.source
-    }
-    if any(error.cell in changed for error in fixed.errors):
-        return None
-    return fixed
-
-
 def _trigger_bytes(rules: Sequence[Rule]) -> tuple[bytes, ...]:
     return tuple(
         {trigger.encode() for rule in rules for trigger in rule.trigger_words()}
     )
-
-
-def _parses(text: str) -> bool:
-    try:
-        cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError):
-        return False
-    return True

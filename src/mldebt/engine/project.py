@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mldebt import __version__
-from mldebt.engine.cache import CACHE_FOLDER, read_cache_file, write_cache_file
-from mldebt.engine.discovery import git_visible_files
+from mldebt.engine.cache_files import CACHE_FOLDER, read_cache_file, write_cache_file
+from mldebt.engine.git import git_visible_files
 
 _CACHE_NAME = "project-index.json"
 MAX_WALKED_FILES = 50_000

@@ -7,8 +7,8 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 
-from mldebt.engine.findings import Finding
-from mldebt.engine.linter import FixMode
+from mldebt.engine.findings import Finding, FixMode
+from mldebt.engine.printing import printable
 
 OUTPUT_FORMATS = ("text", "json", "github")
 
@@ -20,20 +20,23 @@ def display_path(path: str) -> str:
 
 
 def _fixable(finding: Finding, mode: FixMode) -> bool:
-    fix = finding.fix
-    return fix is not None and (fix.applicability == "safe" or mode == "unsafe")
+    return finding.fix is not None and finding.fix.allowed_in(mode)
 
 
 def render_text(findings: Sequence[Finding], unsafe_shown: bool) -> str:
     """``path:line:col: CODE [*] message`` per finding (``[*]``: ``--fix`` can fix it);
-    in a notebook ``path:cell N:line:col: ...``, the line within the cell."""
+    in a notebook ``path:cell N:line:col: ...``, the line within the cell.
+    Control characters are shown as backslash escapes."""
     mode: FixMode = "unsafe" if unsafe_shown else "safe"
     lines = []
     for finding in findings:
         marker = " [*]" if _fixable(finding, mode) else ""
+        # A file name (or a message quoting code) may hold control characters.
         lines.append(
-            f"{display_path(finding.path)}:{finding.position}: "
-            f"{finding.code}{marker} {finding.message}"
+            printable(
+                f"{display_path(finding.path)}:{finding.position}: "
+                f"{finding.code}{marker} {finding.message}"
+            )
         )
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -119,8 +122,12 @@ def render_statistics_json(findings: Sequence[Finding], unsafe_shown: bool) -> s
     return json.dumps(rows, indent=2) + "\n"
 
 
-def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
-    """The closing line(s) of the text output."""
+def summary(
+    findings: Sequence[Finding], fixed: int, unsafe_shown: bool, errors: int = 0
+) -> str:
+    """The closing line(s) of the text output; ``errors``: how many errors (a
+    file that could not be read, a rule's crash, ...) the run reported, so that
+    "All checks passed!" is never said beside one."""
     mode: FixMode = "unsafe" if unsafe_shown else "safe"
     parts = []
     if findings:
@@ -146,6 +153,10 @@ def summary(findings: Sequence[Finding], fixed: int, unsafe_shown: bool) -> str:
     elif fixed:
         noun = "finding" if fixed == 1 else "findings"
         parts.append(f"Found {fixed} {noun} ({fixed} fixed, 0 remaining).")
-    else:
+    elif not errors:
         parts.append("All checks passed!")
+    if errors:
+        noun = "error" if errors == 1 else "errors"
+        lead = "" if findings or fixed else "No findings, but "
+        parts.append(f"{lead}{errors} {noun} occurred.")
     return "\n".join(parts) + "\n"

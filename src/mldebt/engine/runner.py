@@ -10,9 +10,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TextIO
 
-from mldebt.engine.cache import ResultCache, content_digest
 from mldebt.engine.config import Settings
-from mldebt.engine.linter import FileResult, FixMode, Linter
+from mldebt.engine.findings import FixMode
+from mldebt.engine.linter import Linter
+from mldebt.engine.result_cache import ResultCache, content_digest
+from mldebt.engine.results import FileResult
 
 # Below this many files a pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 16

@@ -5,9 +5,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import io
-import os
 import re
-import tempfile
 import tokenize
 from dataclasses import dataclass
 
@@ -60,37 +58,3 @@ class LineIndex:
         """The 1-based (line, column) of a character offset."""
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file at ``path`` with ``data`` via a temp file and a rename.
-
-    A symlink is followed (its target is rewritten), the file's permission bits and,
-    where allowed, its owner are kept; a crash leaves either the old or the new file.
-    """
-    path = os.path.realpath(path)
-    directory = os.path.dirname(path)
-    stat = os.stat(path)
-    mode = stat.st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(prefix=".mldebt-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        if hasattr(os, "chown") and (stat.st_uid, stat.st_gid) != _owner(temp):
-            try:
-                os.chown(temp, stat.st_uid, stat.st_gid)
-            except OSError:
-                pass  # not allowed to give the file away: it keeps our ownership
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def _owner(path: str) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_uid, stat.st_gid

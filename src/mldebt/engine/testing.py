@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding
-from mldebt.engine.linter import FileResult, Linter
-from mldebt.engine.notebook import looks_like_notebook, notebook_from_script
+from mldebt.engine.linter import Linter
+from mldebt.engine.notebook_io import looks_like_notebook, notebook_from_script
 from mldebt.engine.registry import all_rules
+from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Invalid, Rule, Valid
 
 
@@ -62,7 +63,7 @@ def run_example(case: ExampleCase) -> tuple[list[Finding], str | None]:
         assert not (isinstance(example, Invalid) and example.fixed), case.id
         if not source.lstrip().startswith("{"):
             source = notebook_from_script(source)
-        return linter.check_notebook("example.ipynb", source.encode()).findings, None
+        return linter.notebooks.check("example.ipynb", source.encode()).findings, None
     findings, _ = linter.lint_text("example.py", source)
     fixed = None
     if isinstance(example, Invalid) and example.fixed is not None:

@@ -18,7 +18,7 @@ from libcst.metadata import BaseMetadataProvider
 from mldebt.engine.names import Binding, NameTracker
 
 if TYPE_CHECKING:
-    from mldebt.engine.notebook import NotebookView
+    from mldebt.engine.notebook_io import NotebookView
     from mldebt.engine.project import ProjectIndex
 
 Handler = Callable[[Any], Any]

@@ -19,8 +19,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from mldebt.engine.printing import printable
 from mldebt.hooks._argv import parse_hook_arguments
-from mldebt.hooks._git import printable
 
 PROG = "mldebt-check-ast"
 

@@ -22,8 +22,9 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 
+from mldebt.engine.git import GitError, git_output, repo_root, split_nul
+from mldebt.engine.printing import printable
 from mldebt.hooks._argv import parse_hook_arguments
-from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
 
 PROG = "mldebt-check-data-files"
 DEFAULT_MAX_KB = 500

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mldebt.engine.config import CliOverrides, ConfigError, settings_from_table
+from mldebt.engine.git import GitError, git_output, repo_root, split_nul
+from mldebt.engine.printing import printable
 from mldebt.hooks._argv import parse_hook_arguments
-from mldebt.hooks._git import GitError, git_output, printable, repo_root, split_nul
 from mldebt.hooks._tool_config import parse_toml, tool_table
 from mldebt.rules.raw_data_overwrite import DEFAULT_RAW_DATA_DIRS, is_raw_data
 

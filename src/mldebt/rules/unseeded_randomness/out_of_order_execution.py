@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from mldebt.engine.helpers import argument, is_none
-from mldebt.engine.notebook import CellInfo
+from mldebt.engine.notebook_io import CellInfo
 from mldebt.engine.rule import Invalid, Valid
 from mldebt.rules.unseeded_randomness._seed_aware import SeedAwareRule
 from mldebt.rules.unseeded_randomness.api import (

@@ -1,5 +1,5 @@
-"""Jupyter notebooks: code cells joined into one module, positions mapped back to
-cells, fixes written back into the cells they change.
+"""Notebook I/O: a Jupyter notebook's code cells read and joined into one module,
+positions mapped back to cells, fixes written back into the cells they change.
 
 A notebook is read with the stdlib ``json`` module (nbformat 4). Its code cells,
 with IPython syntax masked line for line, are joined into one Python module, so the

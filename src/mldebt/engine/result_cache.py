@@ -8,9 +8,8 @@ index about other files (the randomness rules do for library modules) also recor
 the index's digest, so a seed added elsewhere invalidates it. Only clean results
 are cached (no fix applied, no error or warning).
 
-Everything lives in ``.mldebt_cache/`` beside the config, which carries its own
-``.gitignore``; ``--no-cache`` neither reads nor writes it, ``mldebt clean``
-deletes it.
+The cache file lives in ``.mldebt_cache/`` (see ``cache_files``); ``--no-cache``
+neither reads nor writes it, ``mldebt clean`` deletes it.
 """
 
 from __future__ import annotations
@@ -19,45 +18,17 @@ import hashlib
 import json
 import os
 import platform
-import shutil
 from dataclasses import asdict
 from typing import Any
 
 import libcst
 
 from mldebt import __version__
+from mldebt.engine.cache_files import CACHE_FOLDER, read_cache_file, write_cache_file
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
 
-CACHE_FOLDER = ".mldebt_cache"
 _FORMAT = 1
-
-
-def write_cache_file(folder: str, name: str, data: object) -> None:
-    """Write ``data`` as JSON to ``folder/name`` atomically, creating the folder
-    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache."""
-    path = os.path.join(folder, name)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        ignore = os.path.join(folder, ".gitignore")
-        if not os.path.exists(ignore):
-            with open(ignore, "w", encoding="utf-8") as handle:
-                handle.write("# created by mldebt\n*\n")
-        temp = f"{path}.{os.getpid()}.tmp"
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(temp, path)
-    except OSError:
-        pass
-
-
-def read_cache_file(folder: str, name: str) -> Any:
-    """The JSON in ``folder/name``, or None when it is missing or unreadable."""
-    try:
-        with open(os.path.join(folder, name), encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return None
 
 
 def _code_stamp() -> str:
@@ -193,14 +164,3 @@ def content_digest(path: str) -> str | None:
             return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return None
-
-
-def clean(folders: list[str]) -> list[str]:
-    """Delete the ``.mldebt_cache`` folders directly in ``folders``; return them."""
-    removed = []
-    for folder in dict.fromkeys(os.path.abspath(f) for f in folders):
-        target = os.path.join(folder, CACHE_FOLDER)
-        if os.path.isdir(target) and not os.path.islink(target):
-            shutil.rmtree(target, ignore_errors=True)
-            removed.append(target)
-    return removed

@@ -1,0 +1,79 @@
+"""Putting fixes on disk: atomic writes that keep a file's mode and owner, and the
+diff shown instead of writing."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable
+
+from mldebt.engine.findings import Finding
+from mldebt.engine.results import FileResult
+
+
+def write_fixes(
+    path: str,
+    render: Callable[[], bytes],
+    result: FileResult,
+    unfixed: Callable[[], list[Finding]],
+    failures: tuple[type[Exception], ...] = (OSError,),
+) -> None:
+    """Write ``render()`` over the file at ``path`` atomically.
+
+    When that fails with one of ``failures``, the error is recorded on ``result``
+    and, since nothing was fixed on disk, its findings become ``unfixed()``: what
+    the file still has.
+    """
+    try:
+        write_atomically(path, render())
+    except failures as error:
+        result.errors.append(f"{path}: cannot write the fixes: {error}")
+        result.fixed = 0
+        result.findings = unfixed()
+
+
+def text_diff(path: str, before: str, after: str) -> str:
+    """A unified diff of a file's text ``before`` and ``after`` its fixes."""
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=path,
+            tofile=path,
+        )
+    )
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` via a temp file and a rename.
+
+    A symlink is followed (its target is rewritten), the file's permission bits and,
+    where allowed, its owner are kept; a crash leaves either the old or the new file.
+    """
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
+    stat = os.stat(path)
+    mode = stat.st_mode & 0o7777
+    fd, temp = tempfile.mkstemp(prefix=".mldebt-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        if hasattr(os, "chown") and (stat.st_uid, stat.st_gid) != _owner(temp):
+            try:
+                os.chown(temp, stat.st_uid, stat.st_gid)
+            except OSError:
+                pass  # not allowed to give the file away: it keeps our ownership
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _owner(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_uid, stat.st_gid
