@@ -163,3 +163,69 @@ def test_a_cycle_is_named_module_by_module() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert find_cycle(graph) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+RULES_FOLDER = Path(mldebt.__file__).parent / "rules"
+
+
+def rules_imports() -> dict[str, set[str]]:
+    """Each module under ``mldebt.rules`` and the ``mldebt`` modules it imports."""
+    modules = {
+        "mldebt.rules."
+        + ".".join(path.relative_to(RULES_FOLDER).with_suffix("").parts): path
+        for path in sorted(RULES_FOLDER.rglob("*.py"))
+    }
+    found: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+        found[name.removesuffix(".__init__")] = {
+            module for module in imported if module.startswith("mldebt.")
+        }
+    return found
+
+
+def category_of(module: str) -> str | None:
+    """``mldebt.rules.<category>...`` -> ``<category>``; None for shared modules."""
+    parts = module.split(".")
+    if len(parts) > 3 or (RULES_FOLDER / parts[-1]).is_dir():
+        return parts[2] if len(parts) > 2 else None
+    return None
+
+
+def test_no_category_package_imports_another() -> None:
+    crossings = [
+        f"{module} imports {target}"
+        for module, targets in rules_imports().items()
+        for target in targets
+        if target.startswith("mldebt.rules.")
+        and category_of(target) is not None
+        and category_of(target) != category_of(module)
+    ]
+    assert crossings == []
+
+
+def test_rules_import_only_the_engine_their_family_and_shared_modules() -> None:
+    outside = [
+        f"{module} imports {target}"
+        for module, targets in rules_imports().items()
+        for target in targets
+        if not target.startswith(("mldebt.engine.", "mldebt.rules."))
+    ]
+    assert outside == []
+    # and the engine knows no family: it imports no rule module
+    engine = {
+        f"{name} imports {target}"
+        for name, path in engine_modules().items()
+        for target in imports_of(
+            name,
+            path.read_text(encoding="utf-8"),
+            set(rules_imports()),
+        )
+    }
+    assert engine == set()

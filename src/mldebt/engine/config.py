@@ -76,7 +76,7 @@ _KEYS = {
     "rules": "a table of [tool.mldebt.rules.<CODE or name>] option tables",
 }
 # The older spellings of family options: top-level key -> (category, option).
-_OLD_FAMILY_KEYS = {"raw-data-dirs": ("raw-data-overwrite", "raw-data-dirs")}
+OLD_FAMILY_KEYS = {"raw-data-dirs": ("raw-data-overwrite", "raw-data-dirs")}
 
 
 class ConfigError(Exception):
@@ -269,7 +269,7 @@ def _validate_family_options(
                 raise ConfigError(f"{where}: '{slug}.{name}': unknown option{hint}")
             _check_option(option, value, f"{slug}.{name}", where)
             options.setdefault(slug, {})[name] = value
-    for key, (slug, name) in _OLD_FAMILY_KEYS.items():
+    for key, (slug, name) in OLD_FAMILY_KEYS.items():
         if key not in table:
             continue
         if name in options.get(slug, {}):

@@ -11,11 +11,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mldebt.engine.categories import categories
-from mldebt.engine.config import DEFAULT_EXCLUDE, DEFAULT_PER_FILE_IGNORES, Settings
+from mldebt.engine.config import (
+    DEFAULT_EXCLUDE,
+    DEFAULT_PER_FILE_IGNORES,
+    OLD_FAMILY_KEYS,
+    Settings,
+)
 from mldebt.engine.docs import toml_value
 from mldebt.engine.registry import all_rules
 
-_OLD_SPELLINGS = {("raw-data-overwrite", "raw-data-dirs"): "raw-data-dirs"}
+_OLD_SPELLINGS = {family_key: key for key, family_key in OLD_FAMILY_KEYS.items()}
 
 
 def _line(key: str, value: object, source: str, indent: str = "") -> str:
