@@ -16,6 +16,13 @@ from mldebt.cli import main
 from .gitrepo import GitRepo, isolate_git
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The rule catalog (``engine/catalog.py``) goes to a folder of the test run,
+    not the developer's ``~/.cache`` (child processes inherit it too)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 class CliResult:
     """Exit code and captured output of one ``mldebt`` invocation."""
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -138,3 +141,93 @@ def test_no_progress_line_when_stderr_is_not_a_terminal(
     project(**{f"m{i}_py": UNSEEDED for i in range(20)})
     result = run_cli("check", "--exit-zero", ".")
     assert "[mldebt]" not in result.err
+
+
+STARTUP_PROBE = """
+import sys
+from mldebt.cli import main
+code = main(["check", *sys.argv[1:]])
+# libcst, the linter, and any rule module (the category packages' light
+# __init__ and their fact scanners do not count)
+heavy = sorted(
+    name for name in sys.modules
+    if name == "libcst" or name.startswith("libcst.")
+    or name in ("mldebt.engine.linter", "mldebt.engine.rule")
+    or (name.startswith("mldebt.rules.") and name.count(".") == 3
+        and not name.rsplit(".", 1)[1].startswith("_"))
+)
+print(code, heavy)
+"""
+
+
+def _probe(folder: Path, *args: str) -> str:
+    completed = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROBE, *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout.splitlines()[-1]
+
+
+def test_a_run_of_cache_hits_imports_neither_libcst_nor_the_rules(
+    project: Project,
+) -> None:
+    root = project(
+        train_py="import numpy as np\nx = np.random.rand(3)\n",
+        lib_py="import numpy as np\ndef f():\n    return np.random.rand(3)\n",
+        clean_py="x = 1\n",
+    )
+    files = ("train.py", "lib.py", "clean.py")
+    first = _probe(root, *files)
+    assert first.startswith("1 [") and "'libcst'" in first
+    # every file unchanged: the findings come from the cache, the project index
+    # (lib.py is judged by its importers) from the rule catalog's fact scanners
+    assert _probe(root, *files) == "1 []"
+    # a changed file is linted: the rules are imported again
+    (root / "clean.py").write_text("y = 2\n")
+    assert "'libcst'" in _probe(root, *files)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"format": 1}',
+        '{"format": 1, "files": []}',
+        '{"format": 1, "files": {"train.py": 7}}',
+        '{"format": 1, "files": {"train.py": {"sha": null, "findings": 3}}}',
+        "[1, 2]",
+        "not json",
+    ],
+)
+def test_a_damaged_results_cache_is_ignored_and_rebuilt(
+    run_cli: Run, project: Project, content: str
+) -> None:
+    root = project(train_py=UNSEEDED)
+    assert run_cli("check").code == 1
+    (cache_file,) = (root / ".mldebt_cache").glob("results-*.json")
+    cache_file.write_text(content)
+    result = run_cli("check")
+    assert result.code == 1 and "MLD101" in result.out and result.err == ""
+    data = json.loads(cache_file.read_text())
+    assert list(data["files"]) == ["train.py"]  # rebuilt
+    assert run_cli("check").code == 1
+
+
+def test_a_fifo_in_the_cache_folder_is_not_read(project: Project) -> None:
+    root = project(
+        train_py=UNSEEDED,
+        lib_py="import numpy as np\ndef f():\n    return np.random.rand()\n",
+    )
+    folder = root / ".mldebt_cache"
+    folder.mkdir()
+    os.mkfifo(folder / "project-index.json")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mldebt", "check", "lib.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 1 and "MLD101" in completed.stdout

@@ -9,12 +9,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from mldebt.engine.cache_files import read_regular_file
 from mldebt.engine.project import (
     MAX_SOURCE_BYTES,
     FactScanner,
     ProjectIndex,
     module_names,
-    read_source_bytes,
     scan_module,
 )
 from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
@@ -157,10 +157,10 @@ def test_index_reads_only_bounded_regular_files(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.py")  # opening it for reading would block forever
     (tmp_path / "zeros.py").symlink_to("/dev/zero")  # reading it never ends
     (tmp_path / "huge.py").write_bytes(b"#" * (MAX_SOURCE_BYTES + 1))
-    assert read_source_bytes(str(tmp_path / "pipe.py")) is None
-    assert read_source_bytes(str(tmp_path / "zeros.py")) is None
-    assert read_source_bytes(str(tmp_path / "huge.py")) is None
-    assert read_source_bytes(str(tmp_path / "lib.py")) == b"x = 1\n"
+    assert read_regular_file(str(tmp_path / "pipe.py"), MAX_SOURCE_BYTES) is None
+    assert read_regular_file(str(tmp_path / "zeros.py"), MAX_SOURCE_BYTES) is None
+    assert read_regular_file(str(tmp_path / "huge.py"), MAX_SOURCE_BYTES) is None
+    assert read_regular_file(str(tmp_path / "lib.py"), MAX_SOURCE_BYTES) == b"x = 1\n"
     assert sorted(ProjectIndex.build(str(tmp_path)).modules) == ["lib.py"]
 
 

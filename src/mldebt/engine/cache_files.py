@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from typing import Any
 
 CACHE_FOLDER = ".mldebt_cache"
@@ -32,12 +33,37 @@ def write_cache_file(folder: str, name: str, data: object) -> None:
         pass
 
 
-def read_cache_file(folder: str, name: str) -> Any:
-    """The JSON in ``folder/name``, or None when it is missing or unreadable."""
+# A cache file larger than this was not written by mldebt.
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+
+
+def read_regular_file(path: str, limit: int) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes
+    (following symlinks), else None: a FIFO, a device or a symlink to one is never
+    opened, and nothing reads more than ``limit`` bytes."""
     try:
-        with open(os.path.join(folder, name), encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
+        # O_NONBLOCK: a FIFO that appears between the check and the open does not
+        # block the run (regular files ignore the flag)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        data = handle.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
+def read_cache_file(folder: str, name: str) -> Any:
+    """The JSON in ``folder/name``, or None when it is missing, unreadable, not a
+    regular file (a FIFO put there) or not JSON."""
+    data = read_regular_file(os.path.join(folder, name), MAX_CACHE_BYTES)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
         return None
 
 

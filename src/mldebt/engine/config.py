@@ -14,14 +14,16 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
+from mldebt.engine.catalog import RuleInfo, catalog_by_key, rule_catalog
 from mldebt.engine.categories import categories
 from mldebt.engine.options import Option
-from mldebt.engine.registry import all_rules, rules_by_key
-from mldebt.engine.rule import Rule
+
+if TYPE_CHECKING:
+    from mldebt.engine.rule import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -89,7 +91,7 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def _selector_choices() -> list[str]:
-    rules = all_rules()
+    rules = rule_catalog()
     slugs = list(categories())
     return ["ALL", *slugs, *(r.code for r in rules), *(r.name for r in rules)]
 
@@ -101,12 +103,12 @@ def resolve_selector(selector: str, where: str, widen: bool = True) -> set[str]:
     With ``widen=False`` (selecting, not ignoring) a prefix or a category names only
     the rules that are on by default: an opt-in rule is chosen by its code or name.
     """
-    rules = all_rules()
+    rules = rule_catalog()
     token = selector.strip()
     if token.upper() == "ALL":
         return {rule.code for rule in rules}
     upper = token.upper()
-    by_key = rules_by_key()
+    by_key = catalog_by_key()
     if token in by_key or upper in by_key:
         return {(by_key.get(token) or by_key[upper]).code}
     if upper.startswith("MLD"):
@@ -165,6 +167,11 @@ class Settings:
     cli: CliOverrides | None = field(default=None, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
+    @property
+    def config_root(self) -> str | None:
+        """The config's folder, or None when no config file applies."""
+        return self.root if self.config_path is not None else None
+
     def family_value(self, category: str, name: str) -> Any:
         """The value of one family option: as configured, else its default."""
         configured = self.family_options.get(category, {})
@@ -175,7 +182,7 @@ class Settings:
             raise KeyError(f"{category} has no option {name!r}")
         return option.default
 
-    def options_for(self, rule: type[Rule]) -> dict[str, Any]:
+    def options_for(self, rule: RuleInfo | type[Rule]) -> dict[str, Any]:
         """Every option ``rule`` reads, resolved: the defaults, then the family's
         table, then the rule's own table (which may override a family option)."""
         values = {option.name: option.default for option in rule.all_options()}
@@ -292,10 +299,10 @@ def _validate_rule_options(
     says where it reaches every rule of the family."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: 'rules' must be {_KEYS['rules']}")
-    by_key = rules_by_key()
+    by_key = catalog_by_key()
     options: dict[str, dict[str, Any]] = {}
     for key, values in table.items():
-        rule: type[Rule] | None = by_key.get(key) or by_key.get(key.upper())
+        rule: RuleInfo | None = by_key.get(key) or by_key.get(key.upper())
         if rule is None:
             hint = _did_you_mean(key, by_key)
             raise ConfigError(
@@ -334,7 +341,7 @@ def _select(table: Mapping[str, Any], where: str, cli: CliOverrides) -> tuple[st
     if cli.select is not None:
         base = _resolve_all(cli.select, "--select", widen=False)
     else:
-        default = {rule.code for rule in all_rules() if rule.default_enabled}
+        default = {rule.code for rule in rule_catalog() if rule.default_enabled}
         base = set(layers["select"]) if "select" in layers else default
         base |= layers.get("extend-select", set())
     base.add("MLD001")  # syntax errors are reported unless ignored explicitly

@@ -18,7 +18,6 @@ from libcst.metadata import MetadataWrapper
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.fixing import apply_if_parses, fix_until_stable
-from mldebt.engine.git import find_repo_root_or_none
 from mldebt.engine.guards import guarded, recursion_room
 from mldebt.engine.notebook_io import (
     NOTEBOOK_SUFFIX,
@@ -28,7 +27,7 @@ from mldebt.engine.notebook_io import (
     parser_error_position,
 )
 from mldebt.engine.notebook_lint import NotebookLinter
-from mldebt.engine.project import ProjectIndex
+from mldebt.engine.project import ProjectIndex, ProjectIndexes, project_indexes
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.report_findings import reports_to_findings
 from mldebt.engine.results import FileResult
@@ -46,12 +45,14 @@ class Linter:
         settings: Settings,
         rule_classes: Sequence[type[Rule]] | None = None,
         project: bool = True,
+        projects: ProjectIndexes | None = None,
     ) -> None:
         """Instantiate the selected rules with their options and build the dispatch.
 
         ``rule_classes`` replaces the registry (for testing rules outside
         ``mldebt.rules``); by default the selected codes are looked up there.
-        ``project=False`` lints text on its own, without indexing the project.
+        ``project=False`` lints text on its own, without indexing the project;
+        ``projects`` shares the project indexes another part of the run built.
         """
         self.settings = settings
         if rule_classes is None:
@@ -72,50 +73,27 @@ class Linter:
         self._tables: dict[tuple[int, ...], DispatchTable] = {}
         self.notebook_triggers = _trigger_bytes(self.rules)
         self.report_syntax_errors = "MLD001" in settings.selected
-        self._wants_project = project and any(rule.uses_project for rule in self.rules)
-        scanners = {
-            scanner.name: scanner
-            for rule in self.rules
-            if rule.uses_project
-            for scanner in rule.project_facts
-        }
-        self.project_scanners = tuple(scanners[name] for name in sorted(scanners))
-        self._projects: dict[str, ProjectIndex] = {}
+        wants_project = project and any(rule.uses_project for rule in self.rules)
+        if wants_project and projects is None:
+            scanners = [
+                s
+                for rule in self.rules
+                if rule.uses_project
+                for s in rule.project_facts
+            ]
+            projects = project_indexes(settings.config_root, scanners, settings.cache)
+        self.projects = projects if wants_project else None
         self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
         # Notebooks: their cells are linted as one module with these rules.
         self.notebooks = NotebookLinter(self)
 
-    def project_root(self, path: str) -> str:
-        """The folder whose files form ``path``'s project: the config's folder;
-        without a config, the git work tree the file is in, else the current
-        folder when the file lies below it, else the file's own folder."""
-        if self.settings.config_path is not None:
-            return self.settings.root
-        folder = os.path.dirname(os.path.abspath(path))
-        found = find_repo_root_or_none(folder)
-        if found is not None:
-            return found
-        cwd = os.getcwd()
-        return (
-            cwd if folder.startswith(os.path.join(cwd, "")) or folder == cwd else folder
-        )
-
     def project_index(self, path: str) -> ProjectIndex | None:
-        """The index of ``path``'s project, built once per process and root."""
-        if not self._wants_project:
+        """The index of ``path``'s project (None when no selected rule asks)."""
+        if self.projects is None:
             return None
-        root = self.project_root(path)
-        index = self._projects.get(root)
-        if index is None:
-            # A folder inside a project already indexed is part of that project.
-            for known, existing in self._projects.items():
-                if root.startswith(os.path.join(known, "")):
-                    return existing
-            index = ProjectIndex.build(root, self.project_scanners, self.settings.cache)
-            self._projects[root] = index
-        return index
+        return self.projects.index_for(path)
 
     def _consult_project(self, path: str) -> ProjectIndex | None:
         self.consulted_project = True
@@ -123,14 +101,9 @@ class Linter:
 
     def prepare(self, paths: Iterable[str]) -> None:
         """Do the per-process work now (before worker processes fork): index the
-        projects the files belong to, when that is a config's folder or a git work
-        tree (loose files elsewhere are indexed only if a rule asks)."""
-        if not self._wants_project:
-            return
-        roots = {self.project_root(path) for path in paths}
-        for root in sorted(roots, key=len):
-            if root == self.settings.root or find_repo_root_or_none(root) == root:
-                self.project_index(os.path.join(root, "_"))
+        projects the files belong to."""
+        if self.projects is not None:
+            self.projects.prepare(paths)
 
     # ---- linting text ----------------------------------------------------------
 

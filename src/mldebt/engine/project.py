@@ -20,13 +20,17 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mldebt import __version__
-from mldebt.engine.cache_files import CACHE_FOLDER, read_cache_file, write_cache_file
-from mldebt.engine.git import git_visible_files
+from mldebt.engine.cache_files import (
+    CACHE_FOLDER,
+    read_cache_file,
+    read_regular_file,
+    write_cache_file,
+)
+from mldebt.engine.git import find_repo_root_or_none, git_visible_files
 
 _CACHE_NAME = "project-index.json"
 MAX_WALKED_FILES = 50_000
@@ -153,24 +157,6 @@ def scan_module(
     )
 
 
-def read_source_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes | None:
-    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes
-    (following symlinks), else None: a FIFO, a device or a symlink to one is never
-    opened, and nothing reads more than ``limit`` bytes."""
-    try:
-        # O_NONBLOCK: a FIFO that appears between the check and the open does not
-        # block the run (regular files ignore the flag)
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        data = handle.read(limit + 1)
-    return data if len(data) <= limit else None
-
-
 @dataclass
 class ProjectIndex:
     """The modules under one root and the import graph between them."""
@@ -192,7 +178,7 @@ class ProjectIndex:
         cached = index._read_cache() if use_cache else {}
         fresh: dict[str, tuple[str, ModuleInfo]] = {}
         for relative, absolute in index._files():
-            data = read_source_bytes(absolute)
+            data = read_regular_file(absolute, MAX_SOURCE_BYTES)
             if data is None:
                 continue
             # keyed on content: an edit that keeps the size and restores the
@@ -327,6 +313,72 @@ class ProjectIndex:
             },
         }
         write_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME, data)
+
+
+class ProjectIndexes:
+    """The project indexes of the files under one config, built once per process
+    and project root, and shared by everyone who asks (the runner's cache lookups,
+    the linter's rules)."""
+
+    def __init__(
+        self,
+        config_root: str | None,
+        scanners: Sequence[FactScanner],
+        use_cache: bool = True,
+    ) -> None:
+        """``config_root`` is the config's folder (None without a config);
+        ``scanners`` are the facts the selected rules need of every file."""
+        self.config_root = config_root
+        self.scanners = tuple(scanners)
+        self.use_cache = use_cache
+        self._indexes: dict[str, ProjectIndex] = {}
+
+    def root_of(self, path: str) -> str:
+        """The folder whose files form ``path``'s project: the config's folder;
+        without a config, the git work tree the file is in, else the current
+        folder when the file lies below it, else the file's own folder."""
+        if self.config_root is not None:
+            return self.config_root
+        folder = os.path.dirname(os.path.abspath(path))
+        found = find_repo_root_or_none(folder)
+        if found is not None:
+            return found
+        cwd = os.getcwd()
+        return (
+            cwd if folder.startswith(os.path.join(cwd, "")) or folder == cwd else folder
+        )
+
+    def index_for(self, path: str) -> ProjectIndex:
+        """The index of ``path``'s project."""
+        root = self.root_of(path)
+        index = self._indexes.get(root)
+        if index is None:
+            # A folder inside a project already indexed is part of that project.
+            for known, existing in self._indexes.items():
+                if root.startswith(os.path.join(known, "")):
+                    return existing
+            index = ProjectIndex.build(root, self.scanners, self.use_cache)
+            self._indexes[root] = index
+        return index
+
+    def prepare(self, paths: Iterable[str]) -> None:
+        """Index now (before worker processes fork) the projects the files belong
+        to, when that is the config's folder or a git work tree (loose files
+        elsewhere are indexed only if a rule asks)."""
+        roots = {self.root_of(path) for path in paths}
+        for root in sorted(roots, key=len):
+            if root == self.config_root or find_repo_root_or_none(root) == root:
+                self.index_for(os.path.join(root, "_"))
+
+
+def project_indexes(
+    config_root: str | None, scanners: Iterable[FactScanner], use_cache: bool
+) -> ProjectIndexes:
+    """The indexes of one config's projects, with the distinct ``scanners``."""
+    distinct = {scanner.name: scanner for scanner in scanners}
+    return ProjectIndexes(
+        config_root, [distinct[name] for name in sorted(distinct)], use_cache
+    )
 
 
 def importing_programs(

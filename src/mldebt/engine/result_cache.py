@@ -2,8 +2,8 @@
 
 An entry is keyed by the file's path (relative to the config's folder) and the
 SHA-256 of its bytes; the cache file itself is keyed by everything else a result
-depends on: mldebt's version, the Python and libcst versions (syntax errors come
-from the parser), and the resolved settings. A file whose lint asked the project
+depends on: mldebt's version, the Python version and libcst's files (syntax errors
+come from the parser), and the resolved settings. A file whose lint asked the project
 index about other files (the randomness rules do for library modules) also records
 the index's digest, so a seed added elsewhere invalidates it. Only clean results
 are cached (no fix applied, no error or warning).
@@ -21,36 +21,22 @@ import platform
 from dataclasses import asdict
 from typing import Any
 
-import libcst
-
 from mldebt import __version__
 from mldebt.engine.cache_files import CACHE_FOLDER, read_cache_file, write_cache_file
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
+from mldebt.engine.stamps import code_stamp, parser_stamp
 
 _FORMAT = 1
-
-
-def _code_stamp() -> str:
-    """The size and mtime of mldebt's own modules: a development checkout changes
-    its rules without changing its version."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    stamps = []
-    for folder, _, files in os.walk(package):
-        for name in sorted(files):
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("|".join(sorted(stamps)).encode()).hexdigest()
 
 
 def settings_key(settings: Settings) -> str:
     """A digest of everything besides a file's bytes that its findings depend on."""
     parts = {
         "mldebt": __version__,
-        "code": _code_stamp(),
+        "code": code_stamp(),
         "python": platform.python_version(),
-        "libcst": getattr(libcst, "__version__", ""),
+        "libcst": parser_stamp(),
         "root": os.path.abspath(settings.root),
         "selected": list(settings.selected),
         "options": {
@@ -103,8 +89,13 @@ class ResultCache:
         self.name = f"results-{settings_key(settings)}.json"
         self.root = settings.root
         data = read_cache_file(self.folder, self.name)
-        valid = isinstance(data, dict) and data.get("format") == _FORMAT
-        self._entries: dict[str, dict[str, Any]] = data["files"] if valid else {}
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, dict) or data.get("format") != _FORMAT:
+            files = {}  # none yet, or damaged: rebuilt as files are linted
+        # an entry of the wrong shape is a miss, never an error
+        self._entries: dict[str, dict[str, Any]] = {
+            key: entry for key, entry in files.items() if isinstance(entry, dict)
+        }
         self._changed = False
 
     def key(self, path: str) -> str:
@@ -125,7 +116,7 @@ class ResultCache:
             return None
         try:
             return [_finding_from(dict(item), path) for item in entry["findings"]]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def needs_index(self, path: str) -> bool:

@@ -8,13 +8,17 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from mldebt.engine.catalog import load_scanner, rule_catalog
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import FixMode
-from mldebt.engine.linter import Linter
+from mldebt.engine.project import ProjectIndexes, project_indexes
 from mldebt.engine.result_cache import ResultCache, content_digest
 from mldebt.engine.results import FileResult
+
+if TYPE_CHECKING:
+    from mldebt.engine.linter import Linter
 
 # Below this many files a pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 16
@@ -34,18 +38,50 @@ class RunOptions:
 
 
 class _LinterCache:
-    """One ``Linter`` per distinct ``Settings`` in this process."""
+    """One ``Linter`` per distinct ``Settings`` in this process, made only when a
+    file must really be linted (a run of cache hits imports no rule), and the
+    project indexes its cache lookups and its rules share."""
 
     def __init__(self) -> None:
         self._linters: dict[int, Linter] = {}
+        self._projects: dict[int, ProjectIndexes | None] = {}
 
     def get(self, settings: Settings) -> Linter:
         key = id(settings)
         linter = self._linters.get(key)
         if linter is None:
-            linter = Linter(settings)
+            from mldebt.engine.linter import Linter
+
+            linter = Linter(settings, projects=self.projects(settings))
             self._linters[key] = linter
         return linter
+
+    def projects(self, settings: Settings) -> ProjectIndexes | None:
+        """The project indexes for ``settings``' files, None when no selected
+        rule reads other files (from the rule catalog: no rule is imported)."""
+        key = id(settings)
+        if key not in self._projects:
+            selected = set(settings.selected)
+            infos = [
+                info
+                for info in rule_catalog()
+                if info.code in selected and info.uses_project
+            ]
+            self._projects[key] = (
+                project_indexes(
+                    settings.config_root,
+                    [load_scanner(ref) for info in infos for ref in info.project_facts],
+                    settings.cache,
+                )
+                if infos
+                else None
+            )
+        return self._projects[key]
+
+    def index_digest(self, settings: Settings, path: str) -> str:
+        """The digest of ``path``'s project index ("none" without one)."""
+        projects = self.projects(settings)
+        return projects.index_for(path).digest() if projects is not None else "none"
 
 
 _WORKER: tuple[list[Settings], RunOptions, _LinterCache] | None = None
@@ -119,8 +155,7 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
             digests[position] = digest
             index_digest = None
             if cache.needs_index(path):
-                index = linters.get(settings).project_index(path)
-                index_digest = index.digest() if index is not None else "none"
+                index_digest = linters.index_digest(settings, path)
             findings = cache.lookup(path, digest, index_digest)
             if findings is not None:
                 results[position] = FileResult(path, findings, parsed=True)
@@ -136,8 +171,7 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
                 continue
             index_digest = None
             if result.used_project:
-                index = linters.get(settings).project_index(path)
-                index_digest = index.digest() if index is not None else "none"
+                index_digest = linters.index_digest(settings, path)
             caches[id(settings)].store(path, digest, result.findings, index_digest)
     finally:
         progress.finish()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mldebt.engine.catalog import rule_catalog
 from mldebt.engine.categories import categories
 from mldebt.engine.config import (
     DEFAULT_EXCLUDE,
@@ -18,7 +19,6 @@ from mldebt.engine.config import (
     Settings,
 )
 from mldebt.engine.docs import toml_value
-from mldebt.engine.registry import all_rules
 
 _OLD_SPELLINGS = {family_key: key for key, family_key in OLD_FAMILY_KEYS.items()}
 
@@ -112,7 +112,7 @@ def render_settings(settings: Settings, path: str) -> str:
                 source = "default" if option.name not in configured else config
             lines.append(_line(option.name, value, source))
     selected = set(settings.selected)
-    for rule in all_rules():
+    for rule in rule_catalog():
         if (
             rule.code not in selected
             or not rule.options
