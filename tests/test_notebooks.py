@@ -660,3 +660,41 @@ def test_the_examples_project_reports_its_notebook(
     ]
     codes = {line.split(" ")[2] for line in notebook}
     assert {"MLD101", "MLD108", "MLD201"} <= codes
+
+
+def _deep_output_notebook(depth: int) -> str:
+    """A notebook whose one code cell has a fixable finding and an output whose
+    JSON nests ``depth`` objects deep."""
+    nested = '{"a": ' * depth + "1" + "}" * depth
+    output = (
+        '{"output_type": "execute_result", "execution_count": 1, "metadata": {}, '
+        f'"data": {{"application/json": {nested}}}}}'
+    )
+    source = '["from sklearn.svm import SVC\\n", "m = SVC(C=0.5)\\n"]'
+    return (
+        '{"cells": [{"cell_type": "code", "execution_count": 1, "metadata": {}, '
+        f'"outputs": [{output}], "source": {source}}}], "metadata": {{}}, '
+        '"nbformat": 4, "nbformat_minor": 5}'
+    )
+
+
+@pytest.mark.parametrize("depth", [960, 975, 990])
+def test_deeply_nested_outputs_never_stop_a_fix_run(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+) -> None:
+    # ~975 levels load at the top of the stack but not deeper in a fix run: that
+    # once raised RecursionError and left every later file unfixed
+    monkeypatch.chdir(tmp_path)
+    notebook = tmp_path / "a.ipynb"
+    notebook.write_text(_deep_output_notebook(depth))
+    before = notebook.read_bytes()
+    (tmp_path / "b.py").write_text("from sklearn.svm import SVC\nm = SVC(C=0.5)\n")
+    result = run_cli("fix", "a.ipynb", "b.py")
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert "C=SVC_C" in (tmp_path / "b.py").read_text()  # the run went on
+    after = notebook.read_bytes()
+    if after == before:  # not fixed: one clear line says why
+        assert result.code in (1, 2)
+        assert "a.ipynb" in result.out + result.err
+    else:
+        assert "C=SVC_C" in json.loads(after)["cells"][0]["source"][1]

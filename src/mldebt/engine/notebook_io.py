@@ -218,6 +218,12 @@ class Notebook:
             raise NotebookError(
                 f"cannot find the cells' sources in the file's JSON ({error})"
             ) from None
+        except RecursionError:
+            # read at the top of the stack, the JSON can be re-read deeper in a
+            # fix run: nesting that only just loaded is never written back
+            raise NotebookError(
+                "cannot write the fixes: the notebook's JSON is nested too deeply"
+            ) from None
         new_text = "".join(pieces)
         if not self._only_sources_differ(new_text, sources):
             raise NotebookError(
@@ -235,10 +241,10 @@ class Notebook:
                 if source_text(cell["source"]) != source:
                     return False
                 cell["source"] = self.data["cells"][index - 1]["source"]
+            # Compared as JSON text: a NaN in some output metadata equals itself.
+            return _canonical(new) == _canonical(self.data)
         except (ValueError, RecursionError, LookupError, TypeError):
             return False
-        # Compared as JSON text: a NaN in some output metadata equals itself there.
-        return _canonical(new) == _canonical(self.data)
 
 
 def _canonical(data: object) -> str:
