@@ -62,12 +62,19 @@ def test_the_index_records_each_familys_facts_and_rebuilds_when_they_change(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "a.py").write_text("import torch\ntorch.manual_seed(1)\n")
-    words = FactScanner("words", 1, lambda text, aliases: tuple(sorted(aliases)))
+    words = FactScanner(
+        "words",
+        1,
+        "unseeded-randomness",
+        lambda text, aliases, _: tuple(sorted(aliases)),
+    )
     index = ProjectIndex.build(str(tmp_path), [SEED_CALLS, words])
     assert index.modules["a.py"].fact(SEED_CALLS) == ("torch.manual_seed",)
     assert index.modules["a.py"].fact(words) == ("torch",)
     # the cached index is not reused for another set of scanners
-    counted = FactScanner("words", 2, lambda text, aliases: (str(len(text)),))
+    counted = FactScanner(
+        "words", 2, "unseeded-randomness", lambda text, aliases, _: (str(len(text)),)
+    )
     again = ProjectIndex.build(str(tmp_path), [counted])
     assert again.modules["a.py"].fact(counted) == ("34",)
     assert again.modules["a.py"].fact(SEED_CALLS) == ()
@@ -180,3 +187,22 @@ def test_checking_one_file_beside_a_fifo_and_a_device_link_finishes(
     )
     assert completed.returncode == 1, completed.stderr
     assert [f["code"] for f in json.loads(completed.stdout)] == ["MLD101"]
+
+
+def test_the_familys_seed_functions_reach_the_project_index(
+    run_cli: Run, project: Project
+) -> None:
+    # a helper not named like a seeder, declared once for the whole family
+    project(
+        lib_py=LIB,
+        utils_py="import numpy as np\n\n\ndef init_rng(n):\n    np.random.seed(n)\n",
+        train_py="import lib\nfrom utils import init_rng\n\n"
+        "if __name__ == '__main__':\n    init_rng(0)\n",
+    )
+    assert codes(run_cli("check", "--output-format", "json", "lib.py")) == [
+        ("lib.py", "MLD101")
+    ]
+    project(
+        pyproject_toml='[tool.mldebt.unseeded-randomness]\nseed-functions = ["utils.init_rng"]\n'
+    )
+    assert codes(run_cli("check", "--output-format", "json", "lib.py")) == []

@@ -182,6 +182,13 @@ class Settings:
             raise KeyError(f"{category} has no option {name!r}")
         return option.default
 
+    def family_values(self, category: str) -> dict[str, Any]:
+        """Every option of the family ``category``, resolved (defaults filled in)."""
+        return {
+            option.name: self.family_value(category, option.name)
+            for option in categories()[category].options
+        }
+
     def options_for(self, rule: RuleInfo | type[Rule]) -> dict[str, Any]:
         """Every option ``rule`` reads, resolved: the defaults, then the family's
         table, then the rule's own table (which may override a family option)."""

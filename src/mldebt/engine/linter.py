@@ -81,7 +81,9 @@ class Linter:
                 if rule.uses_project
                 for s in rule.project_facts
             ]
-            projects = project_indexes(settings.config_root, scanners, settings.cache)
+            projects = project_indexes(
+                settings.config_root, scanners, settings.cache, settings.family_values
+            )
         self.projects = projects if wants_project else None
         self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}

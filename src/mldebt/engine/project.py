@@ -18,10 +18,12 @@ tuple of strings, kept per file under that name.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mldebt import __version__
 from mldebt.engine.cache_files import (
@@ -65,14 +67,17 @@ _MAIN = re.compile(r"""^if[ \t]+__name__[ \t]*==[ \t]*['"]__main__['"]""", re.MU
 class FactScanner:
     """What one rule family records about every project file, from its text.
 
-    ``scan(text, aliases)`` gets the file's text and its imports (local name ->
-    qualified name) and returns the facts as strings; bump ``version`` whenever
-    what it returns changes, so cached indexes are rebuilt.
+    ``scan(text, aliases, options)`` gets the file's text, its imports (local
+    name -> qualified name) and the resolved options of the family ``category``
+    (``[tool.mldebt.<category>]``), and returns the facts as strings; bump
+    ``version`` whenever what it returns changes, so cached indexes are rebuilt
+    (a change of the options rebuilds them too).
     """
 
     name: str
     version: int
-    scan: Callable[[str, Mapping[str, str]], tuple[str, ...]]
+    category: str
+    scan: Callable[[str, Mapping[str, str], Mapping[str, Any]], tuple[str, ...]]
 
 
 @dataclass
@@ -139,9 +144,14 @@ def _aliases(text: str, package: str) -> tuple[dict[str, str], list[str]]:
 
 
 def scan_module(
-    relative: str, text: str, scanners: Sequence[FactScanner] = ()
+    relative: str,
+    text: str,
+    scanners: Sequence[FactScanner] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ModuleInfo:
-    """Index one file from its text, with each family's ``scanners``."""
+    """Index one file from its text, with each family's ``scanners`` and the
+    families' ``options`` (by category; a family without an entry gets none)."""
+    options = options or {}
     names = module_names(relative)
     # relative imports resolve against the longest name (the path from the root)
     package = names[0].rpartition(".")[0] if names else ""
@@ -153,7 +163,10 @@ def scan_module(
         names=names,
         imports=tuple(dict.fromkeys(modules)),
         has_main_guard=bool(_MAIN.search(text)),
-        facts={scanner.name: scanner.scan(text, aliases) for scanner in scanners},
+        facts={
+            scanner.name: scanner.scan(text, aliases, options.get(scanner.category, {}))
+            for scanner in scanners
+        },
     )
 
 
@@ -163,6 +176,7 @@ class ProjectIndex:
 
     root: str
     scanners: tuple[FactScanner, ...] = ()
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     modules: dict[str, ModuleInfo] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict)
     _importers: dict[str, set[str]] = field(default_factory=dict)
@@ -170,11 +184,15 @@ class ProjectIndex:
 
     @classmethod
     def build(
-        cls, root: str, scanners: Sequence[FactScanner] = (), use_cache: bool = True
+        cls,
+        root: str,
+        scanners: Sequence[FactScanner] = (),
+        use_cache: bool = True,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> ProjectIndex:
         """Index every Python file under ``root`` with the families' ``scanners``
-        (a cache makes reruns cheap)."""
-        index = cls(os.path.abspath(root), tuple(scanners))
+        and options (by category); a cache makes reruns cheap."""
+        index = cls(os.path.abspath(root), tuple(scanners), dict(options or {}))
         cached = index._read_cache() if use_cache else {}
         fresh: dict[str, tuple[str, ModuleInfo]] = {}
         for relative, absolute in index._files():
@@ -189,7 +207,7 @@ class ProjectIndex:
                 info = entry[1]
             else:
                 text = data.decode("utf-8", errors="replace")
-                info = scan_module(relative, text, index.scanners)
+                info = scan_module(relative, text, index.scanners, index.options)
             fresh[relative] = (digest, info)
             index.modules[relative] = info
         index._link()
@@ -267,7 +285,17 @@ class ProjectIndex:
         return self._digest
 
     def _scanner_stamp(self) -> list[str]:
-        return sorted(f"{scanner.name}:{scanner.version}" for scanner in self.scanners)
+        options = json.dumps(
+            {
+                scanner.category: self.options.get(scanner.category, {})
+                for scanner in self.scanners
+            },
+            sort_keys=True,
+            default=repr,
+        )
+        digest = hashlib.sha256(options.encode()).hexdigest()[:16]
+        stamps = [f"{scanner.name}:{scanner.version}" for scanner in self.scanners]
+        return [*sorted(stamps), f"options:{digest}"]
 
     def _read_cache(self) -> dict[str, tuple[str, ModuleInfo]]:
         try:
@@ -325,12 +353,15 @@ class ProjectIndexes:
         config_root: str | None,
         scanners: Sequence[FactScanner],
         use_cache: bool = True,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         """``config_root`` is the config's folder (None without a config);
-        ``scanners`` are the facts the selected rules need of every file."""
+        ``scanners`` are the facts the selected rules need of every file, and
+        ``options`` the resolved options of their families, by category."""
         self.config_root = config_root
         self.scanners = tuple(scanners)
         self.use_cache = use_cache
+        self.options = dict(options or {})
         self._indexes: dict[str, ProjectIndex] = {}
 
     def root_of(self, path: str) -> str:
@@ -357,7 +388,9 @@ class ProjectIndexes:
             for known, existing in self._indexes.items():
                 if root.startswith(os.path.join(known, "")):
                     return existing
-            index = ProjectIndex.build(root, self.scanners, self.use_cache)
+            index = ProjectIndex.build(
+                root, self.scanners, self.use_cache, self.options
+            )
             self._indexes[root] = index
         return index
 
@@ -372,13 +405,17 @@ class ProjectIndexes:
 
 
 def project_indexes(
-    config_root: str | None, scanners: Iterable[FactScanner], use_cache: bool
+    config_root: str | None,
+    scanners: Iterable[FactScanner],
+    use_cache: bool,
+    family_values: Callable[[str], Mapping[str, Any]],
 ) -> ProjectIndexes:
-    """The indexes of one config's projects, with the distinct ``scanners``."""
+    """The indexes of one config's projects, with the distinct ``scanners`` and
+    their families' options (``family_values(category)``)."""
     distinct = {scanner.name: scanner for scanner in scanners}
-    return ProjectIndexes(
-        config_root, [distinct[name] for name in sorted(distinct)], use_cache
-    )
+    chosen = [distinct[name] for name in sorted(distinct)]
+    options = {scanner.category: family_values(scanner.category) for scanner in chosen}
+    return ProjectIndexes(config_root, chosen, use_cache, options)
 
 
 def importing_programs(

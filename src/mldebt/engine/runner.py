@@ -72,6 +72,7 @@ class _LinterCache:
                     settings.config_root,
                     [load_scanner(ref) for info in infos for ref in info.project_facts],
                     settings.cache,
+                    settings.family_values,
                 )
                 if infos
                 else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from mldebt.engine.project import FactScanner
 
@@ -20,17 +21,23 @@ _COMMENT = re.compile(r"#[^\n]*")
 _ENTROPY = re.compile(r"\b(time|urandom|getpid|uuid\d?|secrets|hash|datetime|now)\b")
 
 
-def seed_calls(text: str, aliases: Mapping[str, str]) -> tuple[str, ...]:
-    """Qualified names of the file's seeding-like calls given a deterministic
-    value; ``name()`` marks a call without arguments (a helper's default seed)."""
-    if "seed" not in text and "determinism" not in text:
+def seed_calls(
+    text: str, aliases: Mapping[str, str], options: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """Qualified names of the file's seeding-like calls (named like a seeder, or
+    one of the family's ``seed-functions``) given a deterministic value;
+    ``name()`` marks a call without arguments (a helper's default seed)."""
+    configured = {name.rsplit(".", 1)[-1] for name in options.get("seed-functions", [])}
+    words = ("seed", "determinism", *configured)
+    if not any(word in text for word in words):
         return ()
     found: list[str] = []
     code = _COMMENT.sub("", text)  # a commented-out seed pins nothing
     for match in _CALL.finditer(code):
         dotted, arguments = match.group(1), match.group(2).strip()
-        last = dotted.rsplit(".", 1)[-1].lower()
-        if "seed" not in last and "determinism" not in last:
+        short = dotted.rsplit(".", 1)[-1]
+        last = short.lower()
+        if "seed" not in last and "determinism" not in last and short not in configured:
             continue
         if arguments.startswith("None") or _ENTROPY.search(arguments):
             continue
@@ -40,4 +47,4 @@ def seed_calls(text: str, aliases: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-SEED_CALLS = FactScanner("seed-calls", 1, seed_calls)
+SEED_CALLS = FactScanner("seed-calls", 2, "unseeded-randomness", seed_calls)
