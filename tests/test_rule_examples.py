@@ -45,3 +45,22 @@ def test_rule_lives_in_a_module_named_after_it(rule: type[Rule]) -> None:
         camel.lower(),
         camel.lower() + "rule",
     ), f"{rule.code}: class {rule.__name__} is not named like {rule.name}"
+
+
+def test_each_rule_module_of_a_category_holds_one_rule() -> None:
+    import importlib
+    import pkgutil
+
+    from mldebt.engine.categories import categories
+
+    per_module: dict[str, list[str]] = {}
+    for rule in all_rules():
+        per_module.setdefault(rule.__module__, []).append(rule.code)
+    for category in categories().values():
+        package = importlib.import_module(category.package)
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("_") or info.name.endswith("api"):
+                continue
+            name = f"{category.package}.{info.name}"
+            assert len(per_module.get(name, [])) == 1, f"{name}: {per_module.get(name)}"
+    assert all(len(codes) == 1 for codes in per_module.values()), per_module

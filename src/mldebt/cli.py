@@ -1,4 +1,5 @@
-"""The ``mldebt`` command: ``check``, ``fix``, ``rules``, ``rule`` and ``init``.
+"""The ``mldebt`` command: ``check``, ``fix``, ``rules``, ``rule``, ``init`` and
+``clean``.
 
 Exit codes, for ``check`` and ``--fix`` alike: 0 no findings left, 1 findings left,
 2 usage, configuration or internal error.

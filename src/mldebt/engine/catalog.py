@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
 import os
 import platform
 from dataclasses import dataclass
 from typing import Any
 
 from mldebt import __version__
-from mldebt.engine.cache_files import read_cache_file
+from mldebt.engine.cache_files import read_cache_file, write_cache_file
 from mldebt.engine.categories import family_options
 from mldebt.engine.options import Option
 from mldebt.engine.project import FactScanner
@@ -33,7 +32,7 @@ _TYPES: dict[str, type] = {
     "str": str,
     "float": float,
 }
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -69,13 +68,14 @@ def _option_data(option: Option) -> dict[str, Any]:
         "types": [kind.__name__ for kind in kinds],
         "default": option.default,
         "doc": option.doc,
+        "globs": option.globs,
     }
 
 
 def _option_from(data: dict[str, Any]) -> Option:
     kinds = tuple(_TYPES[name] for name in data["types"])
     kind: type | tuple[type, ...] = kinds[0] if len(kinds) == 1 else kinds
-    return Option(data["name"], kind, data["default"], data["doc"])
+    return Option(data["name"], kind, data["default"], data["doc"], bool(data["globs"]))
 
 
 def load_scanner(ref: ScannerRef) -> FactScanner:
@@ -160,15 +160,10 @@ def _read(path: str) -> tuple[RuleInfo, ...] | None:
 
 
 def _write(path: str, infos: tuple[RuleInfo, ...]) -> None:
+    # a read-only home: no file, and the rules are imported next time too
     data = {"format": _FORMAT, "rules": [_info_data(info) for info in infos]}
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        temp = f"{path}.{os.getpid()}.tmp"
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temp, path)
-    except OSError:
-        pass  # a read-only home: the rules are imported next time too
+    folder, name = os.path.split(path)
+    write_cache_file(folder, name, data)
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,8 +3,10 @@
 A category's slug is its package's name with dashes (``unseeded_randomness/`` is
 ``unseeded-randomness``). The package's ``__init__.py`` carries the category's
 title (``TITLE``), its description (the docstring) and the options that every rule
-of the family reads (``OPTIONS``, set in ``[tool.mldebt.<slug>]``). Reading the
-categories imports only those ``__init__`` modules, never a rule or libcst.
+of the family reads (``OPTIONS``, set in ``[tool.mldebt.<slug>]``), whether the
+family is off in test files by default (``OFF_IN_TESTS``) and the older,
+top-level spellings of its options (``OLDER_KEYS``: key -> option name). Reading
+the categories imports only those ``__init__`` modules, never a rule or libcst.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ class Category:
     title: str
     description: str
     options: tuple[Option, ...] = ()
+    # Off in test files unless the project says otherwise (tests are full of the
+    # literal paths, secrets and column picks such a family flags, on purpose).
+    off_in_tests: bool = False
+    # Older spellings of family options at the top of [tool.mldebt]: key -> option.
+    older_keys: tuple[tuple[str, str], ...] = ()
 
     def option(self, name: str) -> Option | None:
         """The family option called ``name``, if the family has one."""
@@ -54,12 +61,15 @@ def categories() -> dict[str, Category]:
         if not isinstance(title, str):
             raise RuntimeError(f"{name}: a category package must define TITLE")
         options = tuple(getattr(module, "OPTIONS", ()))
+        older = dict(getattr(module, "OLDER_KEYS", {}))
         found[slug_of(name)] = Category(
             slug=slug_of(name),
             package=name,
             title=title,
             description=inspect.cleandoc(module.__doc__ or ""),
             options=options,
+            off_in_tests=bool(getattr(module, "OFF_IN_TESTS", False)),
+            older_keys=tuple(sorted(older.items())),
         )
     return found
 

@@ -55,17 +55,16 @@ DEFAULT_EXCLUDE = (
     "site-packages",
 )
 
-# Tests are full of literal paths, hosts, fake secrets, hyperparameters and
-# positional column picks on purpose: those two families are off for them unless a
-# project says otherwise (``per-file-ignores`` replaces this table,
+# Test files: the families that say so (``OFF_IN_TESTS``) are off for them unless
+# a project says otherwise (``per-file-ignores`` replaces this table,
 # ``extend-per-file-ignores`` adds to it).
-_TEST_IGNORES = ["hardcoded-config", "implicit-features"]
+TEST_FILE_GLOBS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
 DEFAULT_PER_FILE_IGNORES: dict[str, list[str]] = {
-    glob: _TEST_IGNORES
-    for glob in ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+    glob: [slug for slug, family in categories().items() if family.off_in_tests]
+    for glob in TEST_FILE_GLOBS
 }
 
-_KEYS = {
+_ENGINE_KEYS = {
     "select": "a list of rule codes, prefixes, names or categories",
     "extend-select": "a list of rule codes, prefixes, names or categories",
     "ignore": "a list of rule codes, prefixes, names or categories",
@@ -74,11 +73,21 @@ _KEYS = {
     "exclude": "a list of glob patterns",
     "extend-exclude": "a list of glob patterns",
     "respect-gitignore": "a boolean",
-    "raw-data-dirs": "a list of folder globs holding raw data",
     "rules": "a table of [tool.mldebt.rules.<CODE or name>] option tables",
 }
 # The older spellings of family options: top-level key -> (category, option).
-OLD_FAMILY_KEYS = {"raw-data-dirs": ("raw-data-overwrite", "raw-data-dirs")}
+OLD_FAMILY_KEYS = {
+    key: (slug, name)
+    for slug, family in categories().items()
+    for key, name in family.older_keys
+}
+_KEYS = {
+    **_ENGINE_KEYS,
+    **{
+        key: f"the older spelling of [tool.mldebt.{slug}] {name}"
+        for key, (slug, name) in OLD_FAMILY_KEYS.items()
+    },
+}
 
 
 class ConfigError(Exception):
@@ -248,12 +257,15 @@ def _expect_list(value: object, key: str, where: str) -> list[str]:
 
 
 def _check_option(option: Option, value: object, key: str, where: str) -> None:
-    """A ``ConfigError`` naming ``key`` when ``value`` is not of ``option``'s type."""
+    """A ``ConfigError`` naming ``key`` when ``value`` is not of ``option``'s type
+    (for a list of globs: when one does not compile)."""
     if not option.accepts(value):
         raise ConfigError(
             f"{where}: '{key}' must be {option.type_name}, "
             f"got {type(value).__name__} {value!r}"
         )
+    if option.globs:
+        _expect_globs(value, key, where)
 
 
 def _unknown_option(name: str, known: Mapping[str, Option], nothing: str) -> str:
@@ -291,7 +303,10 @@ def _validate_family_options(
                 f"{where}: '{key}' and '{slug}.{name}' are both set: keep "
                 f"[tool.mldebt.{slug}] {name} only"
             )
-        options.setdefault(slug, {})[name] = _expect_globs(table[key], key, where)
+        option = categories()[slug].option(name)
+        assert option is not None, f"{slug} declares an older key for {name}"
+        _check_option(option, table[key], key, where)
+        options.setdefault(slug, {})[name] = table[key]
     return options
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pathspec
 
 from mldebt.engine.config import ConfigError, Settings, SettingsResolver
-from mldebt.engine.git import find_repo_root_or_none, git_visible_files
+from mldebt.engine.git import git_visible_files, nearest_git_work_tree
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # What mldebt lints: Python files and Jupyter notebooks.
@@ -47,7 +47,7 @@ class _GitIgnore:
 
 def _ignores_above(folder: str) -> _GitIgnore:
     """The .gitignore files from the repository root down to ``folder``'s parent."""
-    root = find_repo_root_or_none(folder)
+    root = nearest_git_work_tree(folder)
     ignore = _GitIgnore()
     if root is None:
         return ignore

@@ -88,7 +88,7 @@ def split_nul(output: bytes) -> list[str]:
     return [os.fsdecode(field) for field in fields]
 
 
-def find_repo_root_or_none(folder: str) -> str | None:
+def nearest_git_work_tree(folder: str) -> str | None:
     """The nearest folder at or above ``folder`` that holds a ``.git``, or None.
 
     Looked up on disk without running git, so it is cheap enough to ask for every
@@ -112,7 +112,7 @@ def git_visible_files(folder: str, untracked: bool = True) -> set[str] | None:
     with negations, .git/info/exclude and the user's global excludes file.
     ``untracked=False`` keeps only what is tracked or staged.
     """
-    if find_repo_root_or_none(folder) is None:
+    if nearest_git_work_tree(folder) is None:
         return None
     try:
         listing = git_output(

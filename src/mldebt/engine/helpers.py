@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fnmatch
+import posixpath
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
@@ -105,3 +107,13 @@ def _without_comments(comma: cst.Comma) -> cst.Comma:
     if isinstance(after, cst.ParenthesizedWhitespace):
         after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
     return comma.with_changes(whitespace_after=after)
+
+
+def matches_path_globs(path: str, globs: Iterable[str]) -> bool:
+    """Whether ``path`` (relative, with ``/``) or its file name matches one of
+    ``globs``: how every option that names files (``entrypoints``,
+    ``config-modules``) is read."""
+    name = posixpath.basename(path)
+    return any(
+        fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(name, glob) for glob in globs
+    )

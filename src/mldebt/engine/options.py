@@ -12,12 +12,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Option:
-    """A typed per-rule option, set in ``[tool.mldebt.rules.<CODE or name>]``."""
+    """A typed option: a rule's own, set in ``[tool.mldebt.rules.<CODE or name>]``,
+    or a whole family's, set in ``[tool.mldebt.<category>]``."""
 
     name: str
     type: type | tuple[type, ...]
     default: Any
     doc: str
+    # A list of .gitignore-style globs: each one is checked to compile.
+    globs: bool = False
 
     @property
     def type_name(self) -> str:

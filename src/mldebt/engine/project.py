@@ -32,7 +32,7 @@ from mldebt.engine.cache_files import (
     read_regular_file,
     write_cache_file,
 )
-from mldebt.engine.git import find_repo_root_or_none, git_visible_files
+from mldebt.engine.git import git_visible_files, nearest_git_work_tree
 
 _CACHE_NAME = "project-index.json"
 MAX_WALKED_FILES = 50_000
@@ -371,7 +371,7 @@ class ProjectIndexes:
         if self.config_root is not None:
             return self.config_root
         folder = os.path.dirname(os.path.abspath(path))
-        found = find_repo_root_or_none(folder)
+        found = nearest_git_work_tree(folder)
         if found is not None:
             return found
         cwd = os.getcwd()
@@ -400,7 +400,7 @@ class ProjectIndexes:
         elsewhere are indexed only if a rule asks)."""
         roots = {self.root_of(path) for path in paths}
         for root in sorted(roots, key=len):
-            if root == self.config_root or find_repo_root_or_none(root) == root:
+            if root == self.config_root or nearest_git_work_tree(root) == root:
                 self.index_for(os.path.join(root, "_"))
 
 

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.printing import printable
 
-OUTPUT_FORMATS = ("text", "json", "github")
-
 
 def display_path(path: str) -> str:
     """``path`` relative to the current directory when it lies below it."""

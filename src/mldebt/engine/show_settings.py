@@ -82,8 +82,8 @@ def render_settings(settings: Settings, path: str) -> str:
             _key_source(table, "respect-gitignore", config),
         )
     )
-    cache_source = "--no-cache" if not settings.cache else "default"
-    lines.append(_line("cache", settings.cache, cache_source))
+    cache = "off (--no-cache)" if not settings.cache else "on"
+    lines.append(f"# the cache in {settings.root}/.mldebt_cache: {cache}")
     lines.append("")
     lines.append("[tool.mldebt.per-file-ignores]  # with extend-per-file-ignores")
     own = "per-file-ignores" in table

@@ -182,8 +182,8 @@ class FileContext:
         self.resolved_metadata: Mapping[type[Any], Mapping[cst.CSTNode, Any]] = {}
 
     def file_fact(self, key: Hashable, make: Callable[[], T]) -> T:
-        """Per-file state that several rules of a family derive alike (a seed
-        tracker, a value-flow map), made by ``make`` once per file and shared.
+        """Per-file state that several rules of a family derive alike (the
+        randomness rules' seed tracker), made by ``make`` once per file and shared.
         ``key`` names the fact and everything it depends on (the options that
         shape it); ``make`` must always build the same type for one key."""
         if key not in self._facts:

@@ -3,7 +3,8 @@
 Raw data is the one input nobody can regenerate. This hook reads the staged change
 (``git diff --cached``) and reports every file under a raw-data folder that the
 commit modifies, deletes or moves. Adding new files there passes. The folders are
-``raw-data-dirs`` from ``[tool.mldebt]`` (default ``data/raw`` and any folder named
+the ``raw-data-dirs`` option of ``[tool.mldebt.raw-data-overwrite]`` (or its older
+spelling at the top of ``[tool.mldebt]``; default ``data/raw`` and any folder named
 ``raw``) of the ``pyproject.toml`` files in git (staged or committed, never the
 work tree's), or ``--raw-dir`` on the command line.
 

@@ -5,13 +5,11 @@ A hyperparameter written as a number inside training code.
 
 from __future__ import annotations
 
-import fnmatch
-import posixpath
 import re
 
 import libcst as cst
 
-from mldebt.engine.helpers import argument, has_star_args
+from mldebt.engine.helpers import argument, has_star_args, matches_path_globs
 from mldebt.engine.options import Option
 from mldebt.engine.rule import Invalid, Valid
 from mldebt.rules.hardcoded_config._constants import ExtractsConstants
@@ -170,12 +168,8 @@ class InlineHyperparameter(ExtractsConstants):
     def on_begin_file(self) -> None:
         """Config modules are skipped whole."""
         super().on_begin_file()
-        path = self.ctx.relative_path
-        name = posixpath.basename(path)
         globs: list[str] = self.option("config-modules")
-        self._config_module = any(
-            fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(name, glob) for glob in globs
-        )
+        self._config_module = matches_path_globs(self.ctx.relative_path, globs)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Numbers given to a resolved ML API's hyperparameter keywords."""

@@ -33,9 +33,12 @@ RAW_DATA_DIRS_OPTION = Option(
     "files are raw data: never written over, moved or deleted. Also read by the "
     "`raw-data-immutable` hook; `raw-data-dirs` at the top of `[tool.mldebt]` "
     "is the older spelling.",
+    globs=True,
 )
 
 OPTIONS = (RAW_DATA_DIRS_OPTION,)
+# `raw-data-dirs` at the top of [tool.mldebt] is still read.
+OLDER_KEYS = {"raw-data-dirs": "raw-data-dirs"}
 
 
 @functools.lru_cache(maxsize=32)

@@ -4,13 +4,12 @@ by what the file, or the programs importing it, seed.
 
 from __future__ import annotations
 
-import fnmatch
-import os
 import re
 from collections.abc import Callable
 
 import libcst as cst
 
+from mldebt.engine.helpers import matches_path_globs
 from mldebt.engine.project import importing_programs
 from mldebt.engine.rule import Rule
 from mldebt.engine.traversal import FileContext
@@ -77,7 +76,7 @@ class SeedAwareRule(Rule):
             or module_level_draws
             or self.ctx.notebook is not None
             or self.option("check-library-modules")
-            or _matches_any(self.ctx.relative_path, self.option("entrypoints"))
+            or matches_path_globs(self.ctx.relative_path, self.option("entrypoints"))
         )
 
     def seeded_by_importers(self) -> frozenset[str]:
@@ -87,7 +86,9 @@ class SeedAwareRule(Rule):
         if index is None:
             return frozenset()
         patterns: list[str] = self.option("entrypoints")
-        entrypoints = [path for path in index.modules if _matches_any(path, patterns)]
+        entrypoints = [
+            path for path in index.modules if matches_path_globs(path, patterns)
+        ]
         calls = [
             call
             for program in importing_programs(index, self.ctx.path, entrypoints)
@@ -126,14 +127,6 @@ class SeedAwareRule(Rule):
             if not names_none(self.ctx, seed):
                 return "SEED"
         return "0"
-
-
-def _matches_any(path: str, patterns: list[str]) -> bool:
-    name = os.path.basename(path)
-    return any(
-        fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern)
-        for pattern in patterns
-    )
 
 
 def literal_value(node: cst.BaseExpression) -> object:
