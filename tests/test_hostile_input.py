@@ -160,13 +160,6 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
         "",
         (3, 1),
     ),
-    # valid Python that libcst's parser rejects: its position must still be real
-    "parenthesized_annotation_target": (
-        b"import random\nx = 1\n(pars): bool = True\n\ny = 2\n",
-        ["MLD001"],
-        "",
-        None,
-    ),
     "only_comment_no_newline": (b"# random", [], "", None),
     "form_feeds": (
         b"\x0cimport random\n\x0c\nrandom.shuffle(x)\n",
@@ -175,6 +168,68 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
         (3, 1),
     ),
 }
+
+
+# ---- valid Python that libcst cannot parse ------------------------------------------
+
+# CPython accepts each; libcst's parser rejects it. Never MLD001 (the file has
+# no syntax error): one warning naming the file, and the other files are linted.
+BEYOND_LIBCST: dict[str, bytes] = {
+    "adjacent_strings": b"import random\nx = (" + b'"a" ' * 4000 + b")\n",
+    "adjacent_strings_one_line": b"import random\nx = " + b'"a" ' * 4000 + b"\n",
+    "adjacent_fstrings": b"import random\nx = " + b'f"a" ' * 4000 + b"\n",
+    "backslash_line_before_block": b"import random\nif True:\n\\\n\tpass\n",
+    "backslash_line_before_def_body": b"import random\ndef f():\n\\\n    pass\n",
+    "parenthesized_annotation_target": b"import random\n(pars): bool = True\n",
+    "many_comprehension_fors": b"import random\nx = [a "
+    + b"for a in a " * 4000
+    + b"]\n",
+}
+NOT_LINTED = "mldebt: warning: {}: not linted: libcst cannot parse this file, "
+
+
+def run_mldebt(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process: if libcst's parser crashes, the test fails
+    instead of the test run."""
+    return subprocess.run(
+        [sys.executable, "-m", "mldebt", "check", "--no-cache", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BEYOND_LIBCST))
+def test_valid_python_libcst_cannot_parse_is_a_warning_not_mld001(
+    project: Project, name: str
+) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "hostile.py").write_bytes(BEYOND_LIBCST[name])
+    for args in (["-j1", "."], ["hostile.py", "ok.py"]):
+        completed = run_mldebt(root, *args)
+        assert completed.returncode == 1, completed.stderr
+        assert completed.stdout.startswith(OK_FINDING)
+        assert "MLD001" not in completed.stdout
+        [warning] = completed.stderr.splitlines()
+        assert warning.startswith(NOT_LINTED.format("hostile.py"))
+
+
+def test_valid_python_libcst_cannot_parse_through_the_worker_pool(
+    project: Project,
+) -> None:
+    files = {f"ok{index}_py": UNSEEDED for index in range(16)}
+    root = project(**files)
+    for name, raw in BEYOND_LIBCST.items():
+        (root / f"{name}.py").write_bytes(raw)
+    completed = run_mldebt(root, "--jobs", "2", ".")
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stdout.count(" MLD101 ") == 16
+    assert "MLD001" not in completed.stdout
+    warnings = sorted(completed.stderr.splitlines())
+    assert len(warnings) == len(BEYOND_LIBCST)
+    for warning, name in zip(warnings, sorted(BEYOND_LIBCST)):
+        assert warning.startswith(NOT_LINTED.format(f"{name}.py"))
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))

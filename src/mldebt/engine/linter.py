@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.fixing import apply_if_parses, fix_until_stable
-from mldebt.engine.guards import guarded, recursion_room
+from mldebt.engine.guards import LibcstCannotParse, guarded, recursion_room
 from mldebt.engine.notebook_io import (
     NOTEBOOK_SUFFIX,
     JoinedCells,
@@ -139,13 +139,18 @@ class Linter:
             return self._lint_parsed(path, text)
 
     def _lint_parsed(self, path: str, text: str) -> tuple[list[Finding], bool]:
+        # CPython accepted the text: whatever libcst says of it is libcst's
+        # limit, not a syntax error of the file.
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
-            return self._syntax_error(path, text, error), False
+            line, column = parser_error_position(error, text)
+            detail = parser_error_message(error)
+            raise LibcstCannotParse(
+                f"libcst reports {detail} at line {line}, column {column}"
+            ) from None
         except RecursionError:
-            message = "file is nested too deeply for the parser"
-            return self.syntax_finding(path, 1, 1, message), False
+            raise LibcstCannotParse("libcst's parser ran out of recursion") from None
         return self.lint_module(path, module, text), True
 
     def lint_module(
@@ -221,15 +226,6 @@ class Linter:
         except (ValueError, RecursionError, MemoryError) as error:
             return self.syntax_finding(path, 1, 1, f"SyntaxError: {error}")
         return None
-
-    def _syntax_error(
-        self, path: str, text: str, error: cst.ParserSyntaxError
-    ) -> list[Finding]:
-        # CPython accepted the file but libcst does not (newer syntax than libcst
-        # knows): report libcst's own message.
-        detail = parser_error_message(error)
-        line, column = parser_error_position(error, text)
-        return self.syntax_finding(path, line, column, f"SyntaxError: {detail}")
 
     def syntax_finding(
         self, path: str, line: int, column: int, message: str, cell: int | None = None
