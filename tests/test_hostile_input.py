@@ -172,9 +172,19 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
 
 # ---- valid Python that libcst cannot parse ------------------------------------------
 
-# CPython accepts each; libcst's parser rejects it. Never MLD001 (the file has
-# no syntax error): one warning naming the file, and the other files are linted.
+# CPython accepts each; libcst's parser rejects it, or would crash the process
+# (SIGSEGV, exit 139, nothing printed) or stall on it, so it is not given to
+# libcst (engine/parse_limits.py). Never MLD001: one warning naming the file.
 BEYOND_LIBCST: dict[str, bytes] = {
+    "and_chain": b"import random\nx = " + b" and ".join([b"a"] * 8000) + b"\n",
+    "or_chain": b"import random\nx = " + b" or ".join([b"a"] * 8000) + b"\n",
+    "and_or_chain": b"import random\nx = " + b"a or a and " * 8000 + b"a\n",
+    "dotted_import": b"import random\nimport a" + b".b" * 8000 + b"\n",
+    "dotted_from_import": b"import random\nfrom a" + b".b" * 8000 + b" import c\n",
+    # not crashes, but libcst would take tens of seconds or more
+    "plus_chain": b"import random\nx = " + b" + ".join([b"a"] * 2500) + b"\n",
+    "method_chain": b"import random\nx = a" + b".b()" * 1400 + b"\n",
+    # rejected by libcst (not MLD001: CPython accepts them)
     "adjacent_strings": b"import random\nx = (" + b'"a" ' * 4000 + b")\n",
     "adjacent_strings_one_line": b"import random\nx = " + b'"a" ' * 4000 + b"\n",
     "adjacent_fstrings": b"import random\nx = " + b'f"a" ' * 4000 + b"\n",
@@ -230,6 +240,14 @@ def test_valid_python_libcst_cannot_parse_through_the_worker_pool(
     assert len(warnings) == len(BEYOND_LIBCST)
     for warning, name in zip(warnings, sorted(BEYOND_LIBCST)):
         assert warning.startswith(NOT_LINTED.format(f"{name}.py"))
+
+
+def test_chains_within_the_limit_are_linted(project: Project) -> None:
+    chain = " and ".join(["a"] * 1500) + " or " + ".b".join(["a"] * 400)
+    root = project(long_py=f"import random\nx = {chain}\nrandom.shuffle(x)\n")
+    completed = run_mldebt(root, "long.py")
+    assert completed.stdout.startswith("long.py:3:1: MLD101 "), completed.stderr
+    assert completed.stderr == ""
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
