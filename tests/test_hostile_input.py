@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import codecs
 import json
+import multiprocessing
 import os
 import stat
 import subprocess
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from mldebt.engine import parse_limits
 
 from .conftest import UNSEEDED, CliResult
 from .source_ranges import (
@@ -240,6 +243,29 @@ def test_valid_python_libcst_cannot_parse_through_the_worker_pool(
     assert len(warnings) == len(BEYOND_LIBCST)
     for warning, name in zip(warnings, sorted(BEYOND_LIBCST)):
         assert warning.startswith(NOT_LINTED.format(f"{name}.py"))
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the workers must inherit the lifted limit",
+)
+def test_a_worker_killed_by_libcst_costs_only_its_file(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash nobody predicted: without the depth limit libcst's parser kills its
+    worker (SIGSEGV). That file is one error line; every other file is linted."""
+    monkeypatch.setattr(parse_limits, "EXPRESSION_DEPTH_LIMIT", 10**9)
+    files = {f"ok{index}_py": UNSEEDED for index in range(20)}
+    root = project(**files)
+    (root / "crash.py").write_bytes(BEYOND_LIBCST["and_chain"])
+    result = run_cli("check", "--no-cache", "--jobs", "2", ".")
+    assert result.code == 2
+    assert result.out.count(" MLD101 ") == 20
+    assert result.err.splitlines() == [
+        "mldebt: error: crash.py: internal error: the worker process died while "
+        "linting this file (a crash of libcst's native parser?); it was not "
+        "linted (please report this at the mldebt issue tracker)"
+    ]
 
 
 def test_chains_within_the_limit_are_linted(project: Project) -> None:
