@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import codecs
 import json
+import multiprocessing
 import os
 import stat
 import subprocess
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from mldebt.engine import parse_limits
 
 from .conftest import UNSEEDED, CliResult
 from .source_ranges import (
@@ -160,13 +163,6 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
         "",
         (3, 1),
     ),
-    # valid Python that libcst's parser rejects: its position must still be real
-    "parenthesized_annotation_target": (
-        b"import random\nx = 1\n(pars): bool = True\n\ny = 2\n",
-        ["MLD001"],
-        "",
-        None,
-    ),
     "only_comment_no_newline": (b"# random", [], "", None),
     "form_feeds": (
         b"\x0cimport random\n\x0c\nrandom.shuffle(x)\n",
@@ -175,6 +171,109 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
         (3, 1),
     ),
 }
+
+
+# ---- valid Python that libcst cannot parse ------------------------------------------
+
+# CPython accepts each; libcst's parser rejects it, or would crash the process
+# (SIGSEGV, exit 139, nothing printed) or stall on it, so it is not given to
+# libcst (engine/parse_limits.py). Never MLD001: one warning naming the file.
+BEYOND_LIBCST: dict[str, bytes] = {
+    "and_chain": b"import random\nx = " + b" and ".join([b"a"] * 8000) + b"\n",
+    "or_chain": b"import random\nx = " + b" or ".join([b"a"] * 8000) + b"\n",
+    "and_or_chain": b"import random\nx = " + b"a or a and " * 8000 + b"a\n",
+    "dotted_import": b"import random\nimport a" + b".b" * 8000 + b"\n",
+    "dotted_from_import": b"import random\nfrom a" + b".b" * 8000 + b" import c\n",
+    # not crashes, but libcst would take tens of seconds or more
+    "plus_chain": b"import random\nx = " + b" + ".join([b"a"] * 2500) + b"\n",
+    "method_chain": b"import random\nx = a" + b".b()" * 1400 + b"\n",
+    # rejected by libcst (not MLD001: CPython accepts them)
+    "adjacent_strings": b"import random\nx = (" + b'"a" ' * 4000 + b")\n",
+    "adjacent_strings_one_line": b"import random\nx = " + b'"a" ' * 4000 + b"\n",
+    "adjacent_fstrings": b"import random\nx = " + b'f"a" ' * 4000 + b"\n",
+    "backslash_line_before_block": b"import random\nif True:\n\\\n\tpass\n",
+    "backslash_line_before_def_body": b"import random\ndef f():\n\\\n    pass\n",
+    "parenthesized_annotation_target": b"import random\n(pars): bool = True\n",
+    "many_comprehension_fors": b"import random\nx = [a "
+    + b"for a in a " * 4000
+    + b"]\n",
+}
+NOT_LINTED = "mldebt: warning: {}: not linted: libcst cannot parse this file, "
+
+
+def run_mldebt(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process: if libcst's parser crashes, the test fails
+    instead of the test run."""
+    return subprocess.run(
+        [sys.executable, "-m", "mldebt", "check", "--no-cache", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BEYOND_LIBCST))
+def test_valid_python_libcst_cannot_parse_is_a_warning_not_mld001(
+    project: Project, name: str
+) -> None:
+    root = project(ok_py=UNSEEDED)
+    (root / "hostile.py").write_bytes(BEYOND_LIBCST[name])
+    for args in (["-j1", "."], ["hostile.py", "ok.py"]):
+        completed = run_mldebt(root, *args)
+        assert completed.returncode == 1, completed.stderr
+        assert completed.stdout.startswith(OK_FINDING)
+        assert "MLD001" not in completed.stdout
+        [warning] = completed.stderr.splitlines()
+        assert warning.startswith(NOT_LINTED.format("hostile.py"))
+
+
+def test_valid_python_libcst_cannot_parse_through_the_worker_pool(
+    project: Project,
+) -> None:
+    files = {f"ok{index}_py": UNSEEDED for index in range(16)}
+    root = project(**files)
+    for name, raw in BEYOND_LIBCST.items():
+        (root / f"{name}.py").write_bytes(raw)
+    completed = run_mldebt(root, "--jobs", "2", ".")
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stdout.count(" MLD101 ") == 16
+    assert "MLD001" not in completed.stdout
+    warnings = sorted(completed.stderr.splitlines())
+    assert len(warnings) == len(BEYOND_LIBCST)
+    for warning, name in zip(warnings, sorted(BEYOND_LIBCST)):
+        assert warning.startswith(NOT_LINTED.format(f"{name}.py"))
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the workers must inherit the lifted limit",
+)
+def test_a_worker_killed_by_libcst_costs_only_its_file(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash nobody predicted: without the depth limit libcst's parser kills its
+    worker (SIGSEGV). That file is one error line; every other file is linted."""
+    monkeypatch.setattr(parse_limits, "EXPRESSION_DEPTH_LIMIT", 10**9)
+    files = {f"ok{index}_py": UNSEEDED for index in range(20)}
+    root = project(**files)
+    (root / "crash.py").write_bytes(BEYOND_LIBCST["and_chain"])
+    result = run_cli("check", "--no-cache", "--jobs", "2", ".")
+    assert result.code == 2
+    assert result.out.count(" MLD101 ") == 20
+    assert result.err.splitlines() == [
+        "mldebt: error: crash.py: internal error: the worker process died while "
+        "linting this file (a crash of libcst's native parser?); it was not "
+        "linted (please report this at the mldebt issue tracker)"
+    ]
+
+
+def test_chains_within_the_limit_are_linted(project: Project) -> None:
+    chain = " and ".join(["a"] * 1500) + " or " + ".b".join(["a"] * 400)
+    root = project(long_py=f"import random\nx = {chain}\nrandom.shuffle(x)\n")
+    completed = run_mldebt(root, "long.py")
+    assert completed.stdout.startswith("long.py:3:1: MLD101 "), completed.stderr
+    assert completed.stderr == ""
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))

@@ -15,6 +15,11 @@ RECURSION_LIMIT = 20_000
 Outcome = TypeVar("Outcome")
 
 
+class LibcstCannotParse(Exception):
+    """A file CPython accepts that libcst cannot parse (or must not be given: its
+    parser would crash): valid Python, so not MLD001, but it cannot be linted."""
+
+
 @contextmanager
 def recursion_room() -> Iterator[None]:
     """Raise the recursion limit to ``RECURSION_LIMIT`` (never lower it) for the
@@ -30,12 +35,18 @@ def recursion_room() -> Iterator[None]:
 def guarded(
     path: str, result: FileResult, work: Callable[[], Outcome]
 ) -> Outcome | None:
-    """``work()``, or None with a warning (too deeply nested) or an error (a bug in
-    a rule) recorded on ``result``: one file never stops the run."""
+    """``work()``, or None with a warning (too deeply nested, or beyond libcst) or
+    an error (a bug in a rule) recorded on ``result``: one file never stops the
+    run."""
     try:
         return work()
     except RecursionError:
         result.warnings.append(f"{path}: skipped: nested too deeply to analyse")
+    except LibcstCannotParse as error:
+        result.warnings.append(
+            f"{path}: not linted: libcst cannot parse this file, which CPython "
+            f"accepts: {error}"
+        )
     except Exception as error:
         result.errors.append(
             f"{path}: internal error: {type(error).__name__}: {error} "

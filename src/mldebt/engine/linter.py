@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.fixing import apply_if_parses, fix_until_stable
-from mldebt.engine.guards import guarded, recursion_room
+from mldebt.engine.guards import LibcstCannotParse, guarded, recursion_room
 from mldebt.engine.notebook_io import (
     NOTEBOOK_SUFFIX,
     JoinedCells,
@@ -27,6 +27,7 @@ from mldebt.engine.notebook_io import (
     parser_error_position,
 )
 from mldebt.engine.notebook_lint import NotebookLinter
+from mldebt.engine.parse_limits import too_deep_for_libcst
 from mldebt.engine.project import ProjectIndex, ProjectIndexes, project_indexes
 from mldebt.engine.registry import rules_by_key
 from mldebt.engine.report_findings import reports_to_findings
@@ -132,22 +133,31 @@ class Linter:
         whether it parsed."""
         text = _without_leading_form_feeds(text)
         # CPython's parser first (several times faster than libcst): it names the
-        # line and cause of a syntax error exactly, and it rejects the pathological
-        # nesting that can crash libcst's native parser.
-        syntax = self._python_syntax_error(path, text)
-        if syntax is not None:
-            return syntax, False
+        # line and cause of a syntax error exactly, and it rejects most of the
+        # pathological nesting that can crash libcst's native parser; its tree
+        # shows the rest (parse_limits).
+        tree = self._python_tree(path, text)
+        if isinstance(tree, list):
+            return tree, False
+        too_deep = too_deep_for_libcst(tree, text)
+        if too_deep is not None:
+            raise LibcstCannotParse(too_deep.describe())
         with recursion_room():
             return self._lint_parsed(path, text)
 
     def _lint_parsed(self, path: str, text: str) -> tuple[list[Finding], bool]:
+        # CPython accepted the text: whatever libcst says of it is libcst's
+        # limit, not a syntax error of the file.
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
-            return self._syntax_error(path, text, error), False
+            line, column = parser_error_position(error, text)
+            detail = parser_error_message(error)
+            raise LibcstCannotParse(
+                f"libcst reports {detail} at line {line}, column {column}"
+            ) from None
         except RecursionError:
-            message = "file is nested too deeply for the parser"
-            return self.syntax_finding(path, 1, 1, message), False
+            raise LibcstCannotParse("libcst's parser ran out of recursion") from None
         return self.lint_module(path, module, text), True
 
     def lint_module(
@@ -211,27 +221,26 @@ class Linter:
     def _python_syntax_error(self, path: str, text: str) -> list[Finding] | None:
         """MLD001 (or [] if it is ignored) when CPython cannot parse ``text``,
         None when it can."""
+        tree = self._python_tree(path, text)
+        return tree if isinstance(tree, list) else None
+
+    def _python_tree(self, path: str, text: str) -> ast.AST | list[Finding]:
+        """CPython's tree of ``text``, or MLD001 (or [] if it is ignored) when
+        CPython cannot parse it."""
         try:
             with warnings.catch_warnings():
                 # "invalid escape sequence" and friends are warnings, not errors:
                 # neither print them nor report them
                 warnings.simplefilter("ignore")
-                compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+                tree = compile(
+                    text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True
+                )
         except SyntaxError as error:
             line, column = max(1, error.lineno or 1), max(1, error.offset or 1)
             return self.syntax_finding(path, line, column, f"SyntaxError: {error.msg}")
         except (ValueError, RecursionError, MemoryError) as error:
             return self.syntax_finding(path, 1, 1, f"SyntaxError: {error}")
-        return None
-
-    def _syntax_error(
-        self, path: str, text: str, error: cst.ParserSyntaxError
-    ) -> list[Finding]:
-        # CPython accepted the file but libcst does not (newer syntax than libcst
-        # knows): report libcst's own message.
-        detail = parser_error_message(error)
-        line, column = parser_error_position(error, text)
-        return self.syntax_finding(path, line, column, f"SyntaxError: {detail}")
+        return tree
 
     def syntax_finding(
         self, path: str, line: int, column: int, message: str, cell: int | None = None

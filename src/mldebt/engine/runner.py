@@ -16,6 +16,7 @@ from mldebt.engine.findings import FixMode
 from mldebt.engine.project import ProjectIndexes, project_indexes
 from mldebt.engine.result_cache import ResultCache, content_digest
 from mldebt.engine.results import FileResult
+from mldebt.engine.worker_crashes import map_chunks_surviving_crashes
 
 if TYPE_CHECKING:
     from mldebt.engine.linter import Linter
@@ -220,23 +221,34 @@ def _lint(
         warm.get(settings).prepare(path for _, path, own in files if own is settings)
     global _WORKER
     _WORKER = (distinct, options, warm)
-    results: list[FileResult] = []
-    # Forked workers inherit _WORKER; spawned ones rebuild it once in the initializer.
-    pool = (
-        ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-        if context.get_start_method() == "fork"
-        else ProcessPoolExecutor(
-            max_workers=jobs,
+
+    def make_pool(workers: int) -> ProcessPoolExecutor:
+        # Forked workers inherit _WORKER; spawned ones rebuild it once in the
+        # initializer.
+        if context.get_start_method() == "fork":
+            return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
             initargs=(distinct, options),
         )
+
+    return map_chunks_surviving_crashes(
+        make_pool, jobs, _run_chunk, chunks, _killed_its_worker, progress.advance
     )
-    with pool:
-        for chunk_results in pool.map(_run_chunk, chunks):
-            results.extend(chunk_results)
-            progress.advance(len(chunk_results))
-    return results
+
+
+def _killed_its_worker(task: tuple[str, int]) -> FileResult:
+    path = task[0]
+    return FileResult(
+        path,
+        errors=[
+            f"{path}: internal error: the worker process died while linting this "
+            "file (a crash of libcst's native parser?); it was not linted "
+            "(please report this at the mldebt issue tracker)"
+        ],
+    )
 
 
 def _in_process(

@@ -1,4 +1,4 @@
-"""MLD001 syntax-error: reports a file that mldebt cannot parse."""
+"""MLD001 syntax-error: reports a file that Python cannot parse."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from mldebt.engine.rule import Invalid, Rule, Valid
 
 
 class SyntaxErrorRule(Rule):
-    """Reports a file that mldebt cannot parse.
+    """Reports a file that Python cannot parse.
 
     ## What it does
-    Reports Python files that libcst, mldebt's parser, cannot parse, with the line
-    of the error. The run goes on with the other files.
+    Reports Python files that Python's own parser (of the Python that runs
+    mldebt) rejects, with its message and the line of the error. The run goes on
+    with the other files. A file Python accepts is never MLD001: if libcst,
+    mldebt's parser, cannot parse it, mldebt warns that it was not linted.
 
     ## Why is this bad?
     Code that does not parse cannot run, and no other rule can look at it: every
