@@ -33,6 +33,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import tokenize
 from pathlib import Path
@@ -450,6 +452,49 @@ def test_hypothesmith_programs_never_crash(tmp_path: Path, code: str) -> None:
     path = tmp_path / "train.py"
     path.write_bytes(text.encode("utf-8"))
     event("fixed" if assert_fixed_cleanly(path, text.encode()) else "nothing to fix")
+
+
+# The shapes libcst's native parser crashes or stalls on (tests/test_hostile_input.py
+# has the minimal ones), grown to random sizes around mldebt's depth limit and put
+# inside generated programs: mldebt must lint or skip them, never die.
+HOSTILE_SHAPES = {
+    "and": lambda n: "x = " + " and ".join(["a"] * n) + "\n",
+    "or": lambda n: "x = " + " or ".join(["a"] * n) + "\n",
+    "plus": lambda n: "x = (a" + "\n + a" * n + ")\n",
+    "import": lambda n: "import " + ".".join(["a"] * n) + "\n",
+    "strings": lambda n: "x = (" + " ".join(['"a"'] * n) + ")\n",
+}
+
+
+@settings(FUZZ, max_examples=min(EXAMPLES, 12))
+@given(
+    code=hypothesmith.from_grammar(),
+    shape=st.sampled_from(sorted(HOSTILE_SHAPES)),
+    size=st.sampled_from([200, 2_100, 4_500, 7_600]),
+    before=st.booleans(),
+)
+def test_hostile_shapes_in_generated_programs_never_kill_the_run(
+    tmp_path: Path, code: str, shape: str, size: int, before: bool
+) -> None:
+    """In a child process: a crash of libcst's parser would take pytest down."""
+    hostile = HOSTILE_SHAPES[shape](size)
+    text = "import random\n" + (hostile + code if before else code + "\n" + hostile)
+    note(f"{shape} x {size}")
+    (tmp_path / "gen.py").write_text(text, encoding="utf-8")
+    (tmp_path / "ok.py").write_text("import random\nx = random.random()\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mldebt", "check", "--no-cache", "gen.py", "ok.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    assert (
+        "Traceback" not in completed.stderr and "internal error" not in completed.stderr
+    )
+    assert "ok.py:2:" in completed.stdout  # the other file was linted
+    event(f"{shape}: {'skipped' if 'not linted' in completed.stderr else 'linted'}")
 
 
 # ---- the comparator itself, and what the fuzzing found -----------------------------
