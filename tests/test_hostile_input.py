@@ -174,6 +174,13 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
         "",
         (3, 1),
     ),
+    # libcst drops form feeds that start a statement's line: columns stay the file's
+    "form_feeds_before_code": (
+        b"\x0c\x0cimport random; random.shuffle(x)\nif x:\n  \x0c  random.shuffle(x)\n",
+        ["MLD101", "MLD101"],
+        "",
+        (1, 18),
+    ),
 }
 
 
@@ -466,6 +473,15 @@ PRESERVED: dict[str, tuple[bytes, tuple[str, ...]]] = {
         b"import random\nx = " + b"[" * 200 + b"1" + b"]" * 200 + b"\n"
         b"random.shuffle(x)\n",
         ("--unsafe-fixes",),
+    ),
+    "leading_form_feeds": (
+        b"\x0c\x0cfrom sklearn.svm import SVC\nclf = SVC(C=0.5)\n",
+        (),
+    ),
+    "form_feeds_before_statements": (
+        b"from sklearn.svm import SVC\n\x0cclf = SVC(C=0.5)\nif clf:\n"
+        b"    \x0c    clf.fit(X, y)\n",
+        (),
     ),
 }
 

@@ -128,7 +128,6 @@ class Linter:
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
         """Findings for ``text`` (suppressions and per-file ignores applied) and
         whether it parsed."""
-        text = _without_leading_form_feeds(text)
         # CPython's parser first (several times faster than libcst): it names the
         # line and cause of a syntax error exactly, and it rejects the pathological
         # nesting that can crash libcst's native parser.
@@ -262,7 +261,6 @@ class Linter:
     ) -> tuple[str, list[Finding]]:
         """Apply fixes allowed by ``mode`` until none is left (bounded); return the
         new text and the findings that remain in it."""
-        text = _without_leading_form_feeds(text)
         findings, parsed = self.lint_text(path, text)
         result.parsed = parsed
         if mode == "none" or not parsed:
@@ -335,12 +333,6 @@ class Linter:
                     lambda: self.lint_text(path, source.text)[0],
                 )
         return result
-
-
-def _without_leading_form_feeds(text: str) -> str:
-    """libcst drops form feeds that start a file, which would put its offsets one
-    off: lint (and fix) the text it keeps. They mean nothing there."""
-    return text.lstrip("\f") if text.startswith("\f") else text
 
 
 def _trigger_bytes(rules: Sequence[Rule]) -> tuple[bytes, ...]:
