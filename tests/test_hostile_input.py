@@ -16,6 +16,7 @@ import builtins
 import codecs
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -529,3 +530,44 @@ def test_files_without_fixes_are_not_rewritten(run_cli: Run, project: Project) -
             assert path.stat().st_mtime_ns == 1_000_000_000, name
         else:
             assert path.read_bytes() != raw, name
+
+
+# ---- --diff output that patch applies ------------------------------------------------
+
+# Characters str.splitlines() ends lines at (and a lone \r, where Python does),
+# inside comments and strings of files with one fixable finding each.
+ODD_LINE_ENDS = (
+    "# section\x0c break\x0b here\n"
+    's = "a\x1cb\x85c\u2028d\u2029e"\n'
+    "from sklearn.svm import SVC\n"
+    "clf = SVC(C=0.5)  # \x0c\n"
+)
+DIFFED: dict[str, bytes] = {
+    "odd_line_ends": ODD_LINE_ENDS.encode(),
+    "odd_line_ends_no_final_newline": ODD_LINE_ENDS.rstrip("\n").encode(),
+    "leading_form_feed_lone_cr": (
+        "\x0cx = 1\ry = 2\r\nfrom sklearn.svm import SVC\nclf = SVC(C=0.5)"
+    ).encode(),
+}
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+@pytest.mark.parametrize("name", sorted(DIFFED))
+def test_diff_applies_with_patch(run_cli: Run, project: Project, name: str) -> None:
+    root = project()
+    path = root / "train.py"
+    path.write_bytes(DIFFED[name])
+    diff = run_cli("check", "--no-cache", "--diff", "train.py")
+    assert diff.code == 1 and diff.out.startswith("--- train.py\n"), diff.err
+    fixed = run_cli("check", "--no-cache", "--fix", "train.py")
+    assert fixed.code == 0, fixed.out + fixed.err
+    expected = path.read_bytes()
+    assert expected != DIFFED[name]
+
+    path.write_bytes(DIFFED[name])
+    (root / "fix.diff").write_bytes(diff.out.encode())
+    patched = subprocess.run(
+        ["patch", "--force", "-p0", "-i", "fix.diff"], cwd=root, capture_output=True
+    )
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    assert path.read_bytes() == expected

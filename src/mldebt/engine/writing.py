@@ -34,15 +34,28 @@ def write_fixes(
 
 
 def text_diff(path: str, before: str, after: str) -> str:
-    """A unified diff of a file's text ``before`` and ``after`` its fixes."""
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=path,
-            tofile=path,
-        )
+    """A unified diff of a file's text ``before`` and ``after`` its fixes that
+    ``patch`` applies.
+
+    Lines end at ``\\n`` only, as ``patch`` reads them: a form feed, ``\\v``,
+    ``\\x1c``, U+0085 or U+2028 (where ``str.splitlines`` ends a line) and a
+    lone ``\\r`` (where Python does) stay inside their line, and a last line
+    without ``\\n`` is marked ``\\ No newline at end of file``.
+    """
+    lines = difflib.unified_diff(
+        _patch_lines(before), _patch_lines(after), fromfile=path, tofile=path
     )
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
+        for line in lines
+    )
+
+
+def _patch_lines(text: str) -> list[str]:
+    """``text``'s lines as ``patch`` reads them: each up to and with a ``\\n``."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def write_atomically(path: str, data: bytes) -> None:
