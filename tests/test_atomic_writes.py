@@ -22,12 +22,21 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mldebt.engine.config import Settings
+from mldebt.engine.findings import Finding
 from mldebt.engine.linter import Linter
+from mldebt.engine.notebook_io import Notebook, notebook_from_script
+
+from .conftest import CliResult
+
+Run = Callable[..., CliResult]
+Project = Callable[..., Path]
 
 TEMP_NAME = re.compile(r"^\.mldebt-[^/]+\.tmp$")
 FRACTIONS = (0.3, 0.7, 0.85, 0.9, 0.95, 1.0)
@@ -192,3 +201,66 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(
         assert result.fixed == 0 and [f.code for f in result.findings] == ["MLD101"]
     assert path.read_bytes() == original
     assert leftovers(tmp_path) == []
+
+
+# ---- an edit saved while mldebt fixes the file is kept -----------------------------
+
+SHUFFLE = b"import random\nrandom.shuffle(rows)\n"
+# what the user saves meanwhile: a longer file, or one of the same size whose mtime
+# the file system cannot tell apart (restored here)
+EDITS = {
+    "longer": b"import random\nrandom.shuffle(rows)  # mine\n",
+    "same_size_and_mtime": b"import random\nrandom.shuffle(cols)\n",
+}
+
+
+def save_meanwhile(path: Path, edit: bytes) -> None:
+    before = path.stat()
+    path.write_bytes(edit)
+    if len(edit) == before.st_size:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_edit_saved_during_the_fix_is_not_overwritten(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    path = project() / "train.py"
+    path.write_bytes(SHUFFLE)
+    original = Linter.fix_text
+
+    def slow_fix(self: Linter, *args: Any) -> tuple[str, list[Finding]]:
+        fixed = original(self, *args)
+        save_meanwhile(path, EDITS[edit])  # after the lint, before the write
+        return fixed
+
+    monkeypatch.setattr(Linter, "fix_text", slow_fix)
+    result = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "train.py")
+    assert path.read_bytes() == EDITS[edit]
+    assert result.err == (
+        "mldebt: warning: train.py: not fixed: the file changed while mldebt was "
+        "fixing it (the new version is kept); run mldebt again\n"
+    )
+    # the finding of the version it read is still reported: exit 1, as for any
+    # finding left, so pre-commit fails and the next run fixes the new version
+    assert result.code == 1 and "train.py:2:1: MLD101" in result.out
+    assert leftovers(path.parent) == []
+
+
+def test_a_notebook_saved_during_the_fix_is_not_overwritten(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project() / "train.ipynb"
+    path.write_text(notebook_from_script("# In[1]:\n" + SHUFFLE.decode()))
+    edited = notebook_from_script("# In[1]:\nimport random\nrandom.seed(7)\n")
+    original = Notebook.render
+
+    def slow_render(self: Notebook, *args: Any) -> bytes:
+        path.write_text(edited)  # saved in Jupyter after the lint
+        return original(self, *args)
+
+    monkeypatch.setattr(Notebook, "render", slow_render)
+    result = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "train.ipynb")
+    assert path.read_text() == edited
+    assert "train.ipynb: not fixed: the file changed" in result.err
+    assert result.code == 1

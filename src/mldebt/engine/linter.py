@@ -33,8 +33,9 @@ from mldebt.engine.report_findings import reports_to_findings
 from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Report, Rule
 from mldebt.engine.source import SourceDecodeError, SourceText
+from mldebt.engine.stamps import bytes_digest
 from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, walk
-from mldebt.engine.writing import text_diff, write_fixes
+from mldebt.engine.writing import FileStamp, text_diff, write_fixes
 
 
 class Linter:
@@ -297,11 +298,14 @@ class Linter:
                 return result
             with open(path, "rb") as handle:
                 raw = handle.read()
+                read_at = os.fstat(handle.fileno())
         except OSError as error:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
+        result.digest = bytes_digest(raw)
+        read = FileStamp(read_at.st_size, read_at.st_mtime_ns, result.digest)
         if path.endswith(NOTEBOOK_SUFFIX):
-            return self.notebooks.check(path, raw, mode, write, diff)
+            return self.notebooks.check(path, raw, mode, write, diff, read)
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:
@@ -331,6 +335,7 @@ class Linter:
                     lambda: source.encode(new_text),
                     result,
                     lambda: self.lint_text(path, source.text)[0],
+                    read=read,
                 )
         return result
 

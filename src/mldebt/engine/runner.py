@@ -146,13 +146,11 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     linters = _LinterCache()
     caches: dict[int, ResultCache] = {}
     results: dict[int, FileResult] = {}
-    digests: dict[int, str] = {}
     pending: list[tuple[int, str, Settings]] = []
     for position, (path, settings) in enumerate(files):
         cache = _result_cache(caches, settings) if use_cache else None
         digest = content_digest(path) if cache is not None else None
         if cache is not None and digest is not None:
-            digests[position] = digest
             index_digest = None
             if cache.needs_index(path):
                 index_digest = linters.index_digest(settings, path)
@@ -166,13 +164,17 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
         fresh = _lint(pending, options, linters, progress)
         for (position, path, settings), result in zip(pending, fresh):
             results[position] = result
-            digest = digests.get(position)
-            if digest is None or result.errors or result.warnings:
+            cache = caches.get(id(settings))
+            if cache is None or result.digest is None:
+                continue
+            if result.errors or result.warnings:
                 continue
             index_digest = None
             if result.used_project:
                 index_digest = linters.index_digest(settings, path)
-            caches[id(settings)].store(path, digest, result.findings, index_digest)
+            # under the digest of the bytes the linter read: the file may have
+            # changed since its digest was looked up
+            cache.store(path, result.digest, result.findings, index_digest)
     finally:
         progress.finish()
         for cache in caches.values():

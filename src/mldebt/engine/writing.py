@@ -7,9 +7,36 @@ import difflib
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from mldebt.engine.findings import Finding
 from mldebt.engine.results import FileResult
+from mldebt.engine.stamps import bytes_digest
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What a file was when it was read: a fix replaces it only if it still is."""
+
+    size: int
+    mtime_ns: int
+    digest: str  # of its bytes (``bytes_digest``)
+
+    def still_matches(self, path: str) -> bool:
+        """Whether ``path`` has this size, mtime and content now (an edit saved
+        within the file system's mtime resolution changes the content)."""
+        try:
+            info = os.stat(path)
+            if (info.st_size, info.st_mtime_ns) != (self.size, self.mtime_ns):
+                return False
+            with open(path, "rb") as handle:
+                return bytes_digest(handle.read()) == self.digest
+        except OSError:
+            return False  # deleted or replaced by something unreadable
+
+
+class FileChanged(Exception):
+    """The file changed after it was read: writing the fixes would lose that edit."""
 
 
 def write_fixes(
@@ -18,19 +45,29 @@ def write_fixes(
     result: FileResult,
     unfixed: Callable[[], list[Finding]],
     failures: tuple[type[Exception], ...] = (OSError,),
+    read: FileStamp | None = None,
 ) -> None:
-    """Write ``render()`` over the file at ``path`` atomically.
+    """Write ``render()`` over the file at ``path`` atomically, unless it is no
+    longer what was ``read``.
 
-    When that fails with one of ``failures``, the error is recorded on ``result``
-    and, since nothing was fixed on disk, its findings become ``unfixed()``: what
-    the file still has.
+    When that fails with one of ``failures``, the error is recorded on ``result``;
+    when the file changed meanwhile, a warning (the edit is kept, not
+    overwritten). Either way nothing was fixed on disk, so its findings become
+    ``unfixed()``: what the file had when it was read.
     """
     try:
-        write_atomically(path, render())
+        write_atomically(path, render(), read)
+    except FileChanged:
+        result.warnings.append(
+            f"{path}: not fixed: the file changed while mldebt was fixing it "
+            "(the new version is kept); run mldebt again"
+        )
     except failures as error:
         result.errors.append(f"{path}: cannot write the fixes: {error}")
-        result.fixed = 0
-        result.findings = unfixed()
+    else:
+        return
+    result.fixed = 0
+    result.findings = unfixed()
 
 
 def text_diff(path: str, before: str, after: str) -> str:
@@ -58,11 +95,13 @@ def _patch_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
-def write_atomically(path: str, data: bytes) -> None:
+def write_atomically(path: str, data: bytes, read: FileStamp | None = None) -> None:
     """Replace the file at ``path`` with ``data`` via a temp file and a rename.
 
     A symlink is followed (its target is rewritten), the file's permission bits and,
     where allowed, its owner are kept; a crash leaves either the old or the new file.
+    With ``read``, raises ``FileChanged`` (and writes nothing) when the file is no
+    longer what was read, checked just before the rename.
     """
     path = os.path.realpath(path)
     directory = os.path.dirname(path)
@@ -80,6 +119,8 @@ def write_atomically(path: str, data: bytes) -> None:
                 os.chown(temp, stat.st_uid, stat.st_gid)
             except OSError:
                 pass  # not allowed to give the file away: it keeps our ownership
+        if read is not None and not read.still_matches(path):
+            raise FileChanged(path)
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
