@@ -571,3 +571,22 @@ def test_diff_applies_with_patch(run_cli: Run, project: Project, name: str) -> N
     )
     assert patched.returncode == 0, patched.stdout + patched.stderr
     assert path.read_bytes() == expected
+
+
+# ---- the cache folder ----------------------------------------------------------------
+
+
+def test_a_symlinked_cache_folder_is_not_followed(
+    run_cli: Run, project: Project, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = project(ok_py=UNSEEDED, lib_py=SHUFFLE)
+    outside = tmp_path_factory.mktemp("outside")
+    (root / ".mldebt_cache").symlink_to(outside, target_is_directory=True)
+    for args in (["check"], ["check"], ["fix", "--unsafe-fixes"]):
+        result = run_cli(*args, ".")
+        assert_clean_messages(result)
+        assert result.err.count("warning") == 1, result.err
+        assert "mldebt_cache is a symbolic link" in result.err
+        assert result.code == 1 and OK_FINDING in result.out
+    assert list(outside.iterdir()) == []
+    assert (root / "lib.py").read_text().startswith("import random\nrandom.seed(")

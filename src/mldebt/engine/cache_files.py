@@ -15,10 +15,26 @@ from typing import Any
 CACHE_FOLDER = ".mldebt_cache"
 
 
+def linked_cache_folder(root: str) -> str | None:
+    """A warning when ``root``'s ``.mldebt_cache`` is a symbolic link: the cache
+    is written only into a real folder of the project, never where a link
+    points (outside the project, or into a folder someone else chose)."""
+    folder = os.path.join(root, CACHE_FOLDER)
+    if not os.path.islink(folder):
+        return None
+    return (
+        f"{folder} is a symbolic link, which mldebt does not follow: running "
+        "without the cache (remove the link to have one)"
+    )
+
+
 def write_cache_file(folder: str, name: str, data: object) -> None:
     """Write ``data`` as JSON to ``folder/name`` atomically, creating the folder
-    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache."""
+    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache,
+    and nothing is written through a symbolic link in place of the folder."""
     path = os.path.join(folder, name)
+    if os.path.islink(folder):
+        return
     try:
         os.makedirs(folder, exist_ok=True)
         ignore = os.path.join(folder, ".gitignore")
