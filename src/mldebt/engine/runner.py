@@ -87,8 +87,13 @@ class _LinterCache:
 _WORKER: tuple[list[Settings], RunOptions, _LinterCache] | None = None
 
 
-def _init_worker(all_settings: list[Settings], options: RunOptions) -> None:
+def _init_worker(
+    all_settings: list[Settings], options: RunOptions, parent: int
+) -> None:
+    from mldebt.engine.writing import die_with_parent
+
     global _WORKER
+    die_with_parent(parent)
     _WORKER = (all_settings, options, _LinterCache())
 
 
@@ -219,18 +224,27 @@ def _lint(
     # Build the linters before forking so every worker inherits them ready to use.
     for settings in distinct:
         warm.get(settings).prepare(path for _, path, own in files if own is settings)
+    from mldebt.engine.writing import die_with_parent
+
     global _WORKER
     _WORKER = (distinct, options, warm)
     results: list[FileResult] = []
     # Forked workers inherit _WORKER; spawned ones rebuild it once in the initializer.
+    # Workers die with this process (a SIGKILL or SIGTERM to mldebt alone stops
+    # them) and never write a fix once it is gone.
     pool = (
-        ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
         if context.get_start_method() == "fork"
         else ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(distinct, options),
+            initargs=(distinct, options, os.getpid()),
         )
     )
     with pool:

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import signal
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mldebt.engine.cache_files import remove_orphaned_temp_files
 from mldebt.engine.findings import Finding
 from mldebt.engine.results import FileResult
 from mldebt.engine.stamps import bytes_digest
@@ -33,6 +39,52 @@ class FileStamp:
                 return bytes_digest(handle.read()) == self.digest
         except OSError:
             return False  # deleted or replaced by something unreadable
+
+
+# A temporary file of a fix: ``.mldebt-<pid of the writer>-<random>.tmp``, beside
+# the file it replaces (a rename works only within one file system).
+_TEMP_FILE = re.compile(r"\.mldebt-(\d+)-[^/]*\.tmp")
+# In a pool worker: the process that asked for the fixes. Process-wide by nature
+# (as the kernel's parent-death signal is), set once when the worker starts.
+_parent: int | None = None
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this pool worker end when ``parent`` does, and never write a fix
+    after it has: killing mldebt's main process stops its workers too.
+
+    Linux delivers SIGKILL to the worker the moment its parent dies
+    (``PR_SET_PDEATHSIG``); elsewhere a thread watches ``os.getppid()``. Either
+    way every write checks the parent again right before it replaces a file.
+    """
+    global _parent
+    _parent = parent
+    if not _kill_on_parent_death():
+        threading.Thread(target=_exit_when_orphaned, daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+
+
+def _kill_on_parent_death() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes  # here: a run of cache hits does not pay for it
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned() -> None:
+    while os.getppid() == _parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def _orphaned() -> bool:
+    return _parent is not None and os.getppid() != _parent
 
 
 class FileChanged(Exception):
@@ -107,7 +159,8 @@ def write_atomically(path: str, data: bytes, read: FileStamp | None = None) -> N
     directory = os.path.dirname(path)
     stat = os.stat(path)
     mode = stat.st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(prefix=".mldebt-", suffix=".tmp", dir=directory)
+    prefix = f".mldebt-{os.getpid()}-"
+    fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -121,11 +174,15 @@ def write_atomically(path: str, data: bytes, read: FileStamp | None = None) -> N
                 pass  # not allowed to give the file away: it keeps our ownership
         if read is not None and not read.still_matches(path):
             raise FileChanged(path)
+        if _orphaned():
+            os.unlink(temp)
+            os._exit(1)  # nobody waits for this fix any more: never write it
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+    remove_orphaned_temp_files(directory, _TEMP_FILE)
 
 
 def _owner(path: str) -> tuple[int, int]:
