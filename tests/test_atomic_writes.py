@@ -22,12 +22,23 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mldebt.engine import writing
+from mldebt.engine.cache_files import write_cache_file
 from mldebt.engine.config import Settings
+from mldebt.engine.findings import Finding
 from mldebt.engine.linter import Linter
+from mldebt.engine.notebook_io import Notebook, notebook_from_script
+
+from .conftest import CliResult
+
+Run = Callable[..., CliResult]
+Project = Callable[..., Path]
 
 TEMP_NAME = re.compile(r"^\.mldebt-[^/]+\.tmp$")
 FRACTIONS = (0.3, 0.7, 0.85, 0.9, 0.95, 1.0)
@@ -192,3 +203,177 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(
         assert result.fixed == 0 and [f.code for f in result.findings] == ["MLD101"]
     assert path.read_bytes() == original
     assert leftovers(tmp_path) == []
+
+
+# ---- an edit saved while mldebt fixes the file is kept -----------------------------
+
+SHUFFLE = b"import random\nrandom.shuffle(rows)\n"
+# what the user saves meanwhile: a longer file, or one of the same size whose mtime
+# the file system cannot tell apart (restored here)
+EDITS = {
+    "longer": b"import random\nrandom.shuffle(rows)  # mine\n",
+    "same_size_and_mtime": b"import random\nrandom.shuffle(cols)\n",
+}
+
+
+def save_meanwhile(path: Path, edit: bytes) -> None:
+    before = path.stat()
+    path.write_bytes(edit)
+    if len(edit) == before.st_size:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_edit_saved_during_the_fix_is_not_overwritten(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    path = project() / "train.py"
+    path.write_bytes(SHUFFLE)
+    original = Linter.fix_text
+
+    def slow_fix(self: Linter, *args: Any) -> tuple[str, list[Finding]]:
+        fixed = original(self, *args)
+        save_meanwhile(path, EDITS[edit])  # after the lint, before the write
+        return fixed
+
+    monkeypatch.setattr(Linter, "fix_text", slow_fix)
+    result = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "train.py")
+    assert path.read_bytes() == EDITS[edit]
+    assert result.err == (
+        "mldebt: warning: train.py: not fixed: the file changed while mldebt was "
+        "fixing it (the new version is kept); run mldebt again\n"
+    )
+    # the finding of the version it read is still reported: exit 1, as for any
+    # finding left, so pre-commit fails and the next run fixes the new version
+    assert result.code == 1 and "train.py:2:1: MLD101" in result.out
+    assert leftovers(path.parent) == []
+
+
+def test_a_notebook_saved_during_the_fix_is_not_overwritten(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project() / "train.ipynb"
+    path.write_text(notebook_from_script("# In[1]:\n" + SHUFFLE.decode()))
+    edited = notebook_from_script("# In[1]:\nimport random\nrandom.seed(7)\n")
+    original = Notebook.render
+
+    def slow_render(self: Notebook, *args: Any) -> bytes:
+        path.write_text(edited)  # saved in Jupyter after the lint
+        return original(self, *args)
+
+    monkeypatch.setattr(Notebook, "render", slow_render)
+    result = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "train.ipynb")
+    assert path.read_text() == edited
+    assert "train.ipynb: not fixed: the file changed" in result.err
+    assert result.code == 1
+
+
+# ---- killing mldebt's main process stops its workers ---------------------------------
+
+
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return status.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_the_main_process_and_write_nothing_after_it(
+    tmp_path: Path, how: signal.Signals
+) -> None:
+    original = big_program()
+    names = [f"train_{number:02}.py" for number in range(24)]  # enough for a pool
+    for name in names:
+        (tmp_path / name).write_bytes(original)
+    process = subprocess.Popen(
+        [*FIX, "--jobs", "2", "."],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not children(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers = children(process.pid)
+        assert workers, "no worker process started"
+        os.kill(process.pid, how)  # the main process alone, not its group
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while any(map(running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(running, workers)), "workers outlived their parent"
+        after = {name: (tmp_path / name).read_bytes() for name in names}
+        time.sleep(0.5)
+        assert after == {name: (tmp_path / name).read_bytes() for name in names}
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    # what the kill left: inert, and removed by the next run that fixes there
+    assert all(TEMP_NAME.match(name) for name in leftovers_of(tmp_path, names))
+    again = subprocess.run(
+        [*FIX, "."], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert leftovers_of(tmp_path, names) == []
+
+
+def leftovers_of(folder: Path, names: list[str]) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name not in names)
+
+
+def test_a_worker_whose_parent_is_gone_never_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "train.py"
+    path.write_bytes(SHUFFLE)
+
+    class Exited(Exception):
+        pass
+
+    def exit_(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    monkeypatch.setattr(writing, "_parent", os.getppid() + 1)  # not ours any more
+    engine = Linter(
+        Settings(root=str(tmp_path), config_path=None, selected=("MLD101",))
+    )
+    with pytest.raises(Exited):
+        engine.check_file(str(path), "unsafe", True, False)
+    assert path.read_bytes() == SHUFFLE
+    assert leftovers(tmp_path) == []
+
+
+def test_leftover_temporary_files_of_dead_runs_are_removed(tmp_path: Path) -> None:
+    gone = subprocess.run(  # a process id that no process has now
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    stale = [f".mldebt-{gone}-abc123.tmp", f"results-1.json.{gone}.tmp"]
+    live = [f".mldebt-{os.getpid()}-def456.tmp", "notes.tmp"]
+    cache = tmp_path / ".mldebt_cache"
+    cache.mkdir()
+    for name in (*stale, *live):
+        (tmp_path / name).write_text("partial")
+        (cache / name).write_text("partial")
+    (tmp_path / "train.py").write_bytes(SHUFFLE)
+    writing.write_atomically(str(tmp_path / "train.py"), SHUFFLE)
+    write_cache_file(str(cache), "results-2.json", {})
+    assert leftovers(tmp_path) == sorted([".mldebt_cache", *live, stale[1]])
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        ["results-2.json", ".gitignore", *live, stale[0]]
+    )

@@ -231,3 +231,22 @@ def test_a_fifo_in_the_cache_folder_is_not_read(project: Project) -> None:
         timeout=60,
     )
     assert completed.returncode == 1 and "MLD101" in completed.stdout
+
+
+def test_a_file_saved_while_it_is_linted_is_cached_under_what_was_linted(
+    run_cli: Run, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(a_py=UNSEEDED)
+    original = Linter.check_file
+
+    def save_first(self: Linter, path: str, *args: object) -> object:
+        # an editor saves between the cache lookup's digest and the linter's read
+        Path(path).write_text("x = 1\n")
+        return original(self, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Linter, "check_file", save_first)
+    assert findings(run_cli("check", "--output-format", "json", ".")) == []
+    monkeypatch.setattr(Linter, "check_file", original)
+    Path("a.py").write_text(UNSEEDED)  # reverted: the cached clean result is not its
+    reverted = run_cli("check", "--output-format", "json", ".")
+    assert findings(reverted) == [("a.py", "MLD101", 2)]

@@ -17,6 +17,7 @@ import codecs
 import json
 import multiprocessing
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -169,6 +170,13 @@ HOSTILE_FILES: dict[str, tuple[bytes, list[str], str, tuple[int, int] | None]] =
         ["MLD101"],
         "",
         (3, 1),
+    ),
+    # libcst drops form feeds that start a statement's line: columns stay the file's
+    "form_feeds_before_code": (
+        b"\x0c\x0cimport random; random.shuffle(x)\nif x:\n  \x0c  random.shuffle(x)\n",
+        ["MLD101", "MLD101"],
+        "",
+        (1, 18),
     ),
 }
 
@@ -566,6 +574,15 @@ PRESERVED: dict[str, tuple[bytes, tuple[str, ...]]] = {
         b"random.shuffle(x)\n",
         ("--unsafe-fixes",),
     ),
+    "leading_form_feeds": (
+        b"\x0c\x0cfrom sklearn.svm import SVC\nclf = SVC(C=0.5)\n",
+        (),
+    ),
+    "form_feeds_before_statements": (
+        b"from sklearn.svm import SVC\n\x0cclf = SVC(C=0.5)\nif clf:\n"
+        b"    \x0c    clf.fit(X, y)\n",
+        (),
+    ),
 }
 
 
@@ -612,3 +629,63 @@ def test_files_without_fixes_are_not_rewritten(run_cli: Run, project: Project) -
             assert path.stat().st_mtime_ns == 1_000_000_000, name
         else:
             assert path.read_bytes() != raw, name
+
+
+# ---- --diff output that patch applies ------------------------------------------------
+
+# Characters str.splitlines() ends lines at (and a lone \r, where Python does),
+# inside comments and strings of files with one fixable finding each.
+ODD_LINE_ENDS = (
+    "# section\x0c break\x0b here\n"
+    's = "a\x1cb\x85c\u2028d\u2029e"\n'
+    "from sklearn.svm import SVC\n"
+    "clf = SVC(C=0.5)  # \x0c\n"
+)
+DIFFED: dict[str, bytes] = {
+    "odd_line_ends": ODD_LINE_ENDS.encode(),
+    "odd_line_ends_no_final_newline": ODD_LINE_ENDS.rstrip("\n").encode(),
+    "leading_form_feed_lone_cr": (
+        "\x0cx = 1\ry = 2\r\nfrom sklearn.svm import SVC\nclf = SVC(C=0.5)"
+    ).encode(),
+}
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+@pytest.mark.parametrize("name", sorted(DIFFED))
+def test_diff_applies_with_patch(run_cli: Run, project: Project, name: str) -> None:
+    root = project()
+    path = root / "train.py"
+    path.write_bytes(DIFFED[name])
+    diff = run_cli("check", "--no-cache", "--diff", "train.py")
+    assert diff.code == 1 and diff.out.startswith("--- train.py\n"), diff.err
+    fixed = run_cli("check", "--no-cache", "--fix", "train.py")
+    assert fixed.code == 0, fixed.out + fixed.err
+    expected = path.read_bytes()
+    assert expected != DIFFED[name]
+
+    path.write_bytes(DIFFED[name])
+    (root / "fix.diff").write_bytes(diff.out.encode())
+    patched = subprocess.run(
+        ["patch", "--force", "-p0", "-i", "fix.diff"], cwd=root, capture_output=True
+    )
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    assert path.read_bytes() == expected
+
+
+# ---- the cache folder ----------------------------------------------------------------
+
+
+def test_a_symlinked_cache_folder_is_not_followed(
+    run_cli: Run, project: Project, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = project(ok_py=UNSEEDED, lib_py=SHUFFLE)
+    outside = tmp_path_factory.mktemp("outside")
+    (root / ".mldebt_cache").symlink_to(outside, target_is_directory=True)
+    for args in (["check"], ["check"], ["fix", "--unsafe-fixes"]):
+        result = run_cli(*args, ".")
+        assert_clean_messages(result)
+        assert result.err.count("warning") == 1, result.err
+        assert "mldebt_cache is a symbolic link" in result.err
+        assert result.code == 1 and OK_FINDING in result.out
+    assert list(outside.iterdir()) == []
+    assert (root / "lib.py").read_text().startswith("import random\nrandom.seed(")

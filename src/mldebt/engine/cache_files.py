@@ -8,17 +8,37 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 from typing import Any
 
 CACHE_FOLDER = ".mldebt_cache"
+# ``results-<key>.json.<pid>.tmp``: a cache file being written (a killed run may
+# leave one; the folder's .gitignore ignores it, the next write removes it).
+_TEMP_FILE = re.compile(r".+\.json\.(\d+)\.tmp")
+
+
+def linked_cache_folder(root: str) -> str | None:
+    """A warning when ``root``'s ``.mldebt_cache`` is a symbolic link: the cache
+    is written only into a real folder of the project, never where a link
+    points (outside the project, or into a folder someone else chose)."""
+    folder = os.path.join(root, CACHE_FOLDER)
+    if not os.path.islink(folder):
+        return None
+    return (
+        f"{folder} is a symbolic link, which mldebt does not follow: running "
+        "without the cache (remove the link to have one)"
+    )
 
 
 def write_cache_file(folder: str, name: str, data: object) -> None:
     """Write ``data`` as JSON to ``folder/name`` atomically, creating the folder
-    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache."""
+    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache,
+    and nothing is written through a symbolic link in place of the folder."""
     path = os.path.join(folder, name)
+    if os.path.islink(folder):
+        return
     try:
         os.makedirs(folder, exist_ok=True)
         ignore = os.path.join(folder, ".gitignore")
@@ -30,7 +50,36 @@ def write_cache_file(folder: str, name: str, data: object) -> None:
             json.dump(data, handle, separators=(",", ":"))
         os.replace(temp, path)
     except OSError:
-        pass
+        return
+    remove_orphaned_temp_files(folder, _TEMP_FILE)
+
+
+def remove_orphaned_temp_files(folder: str, name: re.Pattern[str]) -> None:
+    """Delete the files in ``folder`` whose whole name matches ``name`` (its first
+    group a process id) and whose process is gone: what a killed run left."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        match = name.fullmatch(entry)
+        if match is not None and not _process_alive(int(match.group(1))):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except OSError:
+                pass
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would end the process: assume it runs
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 # A cache file larger than this was not written by mldebt.

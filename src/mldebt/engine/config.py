@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pathspec
 
+from mldebt.engine.cache_files import linked_cache_folder
 from mldebt.engine.catalog import RuleInfo, catalog_by_key, rule_catalog
 from mldebt.engine.categories import categories
 from mldebt.engine.options import Option
@@ -399,6 +400,11 @@ def settings_from_table(
         _expect_globs(table.get("extend-exclude", []), "extend-exclude", where)
     )
     warnings: list[str] = []
+    cache = cli.cache
+    linked = linked_cache_folder(root) if cache else None
+    if linked is not None:
+        warnings.append(linked)
+        cache = False
     family = _validate_family_options(table, where)
     rules = _validate_rule_options(table.get("rules", {}), where, family, warnings)
     return Settings(
@@ -410,7 +416,7 @@ def settings_from_table(
         exclude=exclude,
         extend_exclude=extend,
         respect_gitignore=respect,
-        cache=cli.cache,
+        cache=cache,
         family_options=family,
         table=table,
         cli=cli,

@@ -34,8 +34,9 @@ from mldebt.engine.report_findings import reports_to_findings
 from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Report, Rule
 from mldebt.engine.source import SourceDecodeError, SourceText
+from mldebt.engine.stamps import bytes_digest
 from mldebt.engine.traversal import DispatchTable, FileContext, rule_handlers, walk
-from mldebt.engine.writing import text_diff, write_fixes
+from mldebt.engine.writing import FileStamp, text_diff, write_fixes
 
 
 class Linter:
@@ -131,7 +132,6 @@ class Linter:
     def lint_text(self, path: str, text: str) -> tuple[list[Finding], bool]:
         """Findings for ``text`` (suppressions and per-file ignores applied) and
         whether it parsed."""
-        text = _without_leading_form_feeds(text)
         # CPython's parser first (several times faster than libcst): it names the
         # line and cause of a syntax error exactly, and it rejects most of the
         # pathological nesting that can crash libcst's native parser; its tree
@@ -273,7 +273,6 @@ class Linter:
     ) -> tuple[str, list[Finding]]:
         """Apply fixes allowed by ``mode`` until none is left (bounded); return the
         new text and the findings that remain in it."""
-        text = _without_leading_form_feeds(text)
         findings, parsed = self.lint_text(path, text)
         result.parsed = parsed
         if mode == "none" or not parsed:
@@ -310,11 +309,14 @@ class Linter:
                 return result
             with open(path, "rb") as handle:
                 raw = handle.read()
+                read_at = os.fstat(handle.fileno())
         except OSError as error:
             result.errors.append(f"{path}: cannot read: {error.strerror}")
             return result
+        result.digest = bytes_digest(raw)
+        read = FileStamp(read_at.st_size, read_at.st_mtime_ns, result.digest)
         if path.endswith(NOTEBOOK_SUFFIX):
-            return self.notebooks.check(path, raw, mode, write, diff)
+            return self.notebooks.check(path, raw, mode, write, diff, read)
         try:
             source = SourceText.decode(raw)
         except SourceDecodeError as error:
@@ -344,14 +346,9 @@ class Linter:
                     lambda: source.encode(new_text),
                     result,
                     lambda: self.lint_text(path, source.text)[0],
+                    read=read,
                 )
         return result
-
-
-def _without_leading_form_feeds(text: str) -> str:
-    """libcst drops form feeds that start a file, which would put its offsets one
-    off: lint (and fix) the text it keeps. They mean nothing there."""
-    return text.lstrip("\f") if text.startswith("\f") else text
 
 
 def _trigger_bytes(rules: Sequence[Rule]) -> tuple[bytes, ...]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import ast
 import bisect
 import codecs
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,7 +39,8 @@ import libcst as cst
 
 from mldebt.engine.findings import TextEdit, apply_edits
 from mldebt.engine.positions import compute_spans
-from mldebt.engine.source import LineIndex
+from mldebt.engine.source import LineIndex, split_lines
+from mldebt.engine.writing import text_diff
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # Cell magics whose body IPython runs as Python in the user's namespace.
@@ -54,7 +54,6 @@ _HELP_END = re.compile(r"%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*)*\?{1,2}")
 _ASSIGN_MAGIC = re.compile(r"[A-Za-z_][\w, \t]*=[ \t]*[!%]")
 # First characters that start an IPython escape (magic, shell, help, autocall).
 _ESCAPES = ("%", "!", "?", "/", ",", ";")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 # What matters to find where a Python logical line starts: strings, comments,
 # brackets, backslashes.
 _TOKEN = re.compile(r"\\.|\\$|'''|\"\"\"|['\"#()\[\]{}]")
@@ -96,18 +95,6 @@ def parser_error_position(error: cst.ParserSyntaxError, text: str) -> tuple[int,
     line = min(max(line, 1), len(lines))
     width = len(lines[line - 1].rstrip("\r\n"))
     return line, min(max(column, 1), width + 1)
-
-
-def split_lines(text: str) -> list[str]:
-    """``text``'s lines, each with its line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
-    lines: list[str] = []
-    start = 0
-    for match in _NEWLINE.finditer(text):
-        lines.append(text[start : match.end()])
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
 
 
 def _with_final_newline(text: str) -> str:
@@ -926,12 +913,9 @@ def cells_diff(path: str, before: Sequence[CodeCell], after: Sequence[CodeCell])
         if old.source == new.source:
             continue
         name = f"{path}:cell {old.index}"
-        chunks.extend(
-            difflib.unified_diff(
-                split_lines(_with_final_newline(old.source)),
-                split_lines(_with_final_newline(new.source)),
-                fromfile=name,
-                tofile=name,
+        chunks.append(
+            text_diff(
+                name, _with_final_newline(old.source), _with_final_newline(new.source)
             )
         )
     return "".join(chunks)

@@ -24,7 +24,7 @@ from mldebt.engine.notebook_io import (
     cells_diff,
 )
 from mldebt.engine.results import FileResult
-from mldebt.engine.writing import write_fixes
+from mldebt.engine.writing import FileStamp, write_fixes
 
 
 class ModuleLinter(Protocol):
@@ -64,10 +64,12 @@ class NotebookLinter:
         mode: FixMode = "none",
         write: bool = False,
         diff: bool = False,
+        read: FileStamp | None = None,
     ) -> FileResult:
-        """Lint (and optionally fix) a notebook from its bytes; never raises for
-        bad input. Fixes change only the sources of the cells they fix."""
-        result = FileResult(path)
+        """Lint (and optionally fix) a notebook from its bytes (``read`` from the
+        file: fixes are written only while it still is); never raises for bad
+        input. Fixes change only the sources of the cells they fix."""
+        result = FileResult(path, digest=read.digest if read is not None else None)
         try:
             notebook = Notebook.load(raw)
         except NotebookError as error:
@@ -104,6 +106,7 @@ class NotebookLinter:
                     result,
                     unfixed,
                     failures=(OSError, NotebookError),
+                    read=read,
                 )
         return result
 

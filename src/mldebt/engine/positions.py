@@ -138,3 +138,65 @@ def compute_spans(
         )
         for key, span in state.spans.items()
     }
+
+
+def spans_in_source(
+    spans: dict[int, NodeSpan], generated: str, source: str
+) -> dict[int, NodeSpan]:
+    """``spans`` (offsets in ``generated``, the code libcst generates for a module)
+    moved to offsets in ``source``, the text it parsed.
+
+    libcst drops the form feeds (and the whitespace before them) that start a
+    statement's line, and keeps every other character: ``generated`` is ``source``
+    with such runs left out. Matching from the end gives each kept character its
+    place; a start moves to its character, an end to just after the character
+    before it, so an edit never covers a dropped run and fixing keeps its bytes.
+    """
+    if generated == source:
+        return spans
+    places = _places_in_source(generated, source)
+    if places is None:  # not what libcst is known to do: keep its offsets
+        return spans
+
+    def start(offset: int) -> int:
+        return places[offset]
+
+    def end(offset: int) -> int:
+        return places[offset - 1] + 1 if offset > 0 else 0
+
+    return {
+        key: NodeSpan(
+            start(span.start),
+            end(span.end) if span.end > span.start else start(span.start),
+            start(span.syntax_start),
+            (
+                end(span.syntax_end)
+                if span.syntax_end > span.syntax_start
+                else start(span.syntax_start)
+            ),
+            span.indent,
+        )
+        for key, span in spans.items()
+    }
+
+
+def _places_in_source(generated: str, source: str) -> list[int] | None:
+    """For each offset of ``generated`` (and its end), the offset in ``source`` of
+    the same character; None when ``generated`` is not ``source`` with runs of
+    whitespace and form feeds left out."""
+    places = [0] * (len(generated) + 1)
+    places[len(generated)] = len(source)
+    position = len(source)
+    for offset in range(len(generated) - 1, -1, -1):
+        char = generated[offset]
+        position -= 1
+        while position >= 0 and source[position] != char:
+            if source[position] not in " \t\f":
+                return None
+            position -= 1
+        if position < 0:
+            return None
+        places[offset] = position
+    if source[:position].strip(" \t\f"):
+        return None
+    return places

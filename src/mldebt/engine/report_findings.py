@@ -10,7 +10,12 @@ import libcst as cst
 
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
 from mldebt.engine.notebook_io import JoinedCells
-from mldebt.engine.positions import NodeSpan, code_for_node, compute_spans
+from mldebt.engine.positions import (
+    NodeSpan,
+    code_for_node,
+    compute_spans,
+    spans_in_source,
+)
 from mldebt.engine.rule import NodeEdit, Report
 from mldebt.engine.source import LineIndex
 from mldebt.engine.suppressions import find_suppressions
@@ -34,6 +39,8 @@ def reports_to_findings(
         if report.fix is not None:
             wanted.extend(edit.node for edit in report.fix.edits)
     spans = compute_spans(module, wanted)
+    if "\f" in text:  # libcst may have dropped some: offsets into the text itself
+        spans = spans_in_source(spans, module.code, text)
     index = LineIndex(text)
     suppressions = find_suppressions(text)
     findings: list[Finding] = []

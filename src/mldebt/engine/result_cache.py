@@ -25,7 +25,7 @@ from mldebt import __version__
 from mldebt.engine.cache_files import CACHE_FOLDER, read_cache_file, write_cache_file
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, Location, TextEdit, TextFix
-from mldebt.engine.stamps import code_stamp, parser_stamp
+from mldebt.engine.stamps import bytes_digest, code_stamp, parser_stamp
 
 _FORMAT = 1
 
@@ -152,6 +152,6 @@ def content_digest(path: str) -> str | None:
     """SHA-256 of the file's bytes, or None when it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+            return bytes_digest(handle.read())
     except OSError:
         return None

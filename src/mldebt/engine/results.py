@@ -22,3 +22,6 @@ class FileResult:
     # Whether a rule asked the project index about other files (the result then
     # depends on them, not only on this file's bytes).
     used_project: bool = False
+    # The SHA-256 of the bytes that were linted (None: none were read): a result is
+    # cached under it, never under a digest taken before the file changed.
+    digest: str | None = None

@@ -89,8 +89,13 @@ class _LinterCache:
 _WORKER: tuple[list[Settings], RunOptions, _LinterCache] | None = None
 
 
-def _init_worker(all_settings: list[Settings], options: RunOptions) -> None:
+def _init_worker(
+    all_settings: list[Settings], options: RunOptions, parent: int
+) -> None:
+    from mldebt.engine.writing import die_with_parent
+
     global _WORKER
+    die_with_parent(parent)
     _WORKER = (all_settings, options, _LinterCache())
 
 
@@ -148,13 +153,11 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     linters = _LinterCache()
     caches: dict[int, ResultCache] = {}
     results: dict[int, FileResult] = {}
-    digests: dict[int, str] = {}
     pending: list[tuple[int, str, Settings]] = []
     for position, (path, settings) in enumerate(files):
         cache = _result_cache(caches, settings) if use_cache else None
         digest = content_digest(path) if cache is not None else None
         if cache is not None and digest is not None:
-            digests[position] = digest
             index_digest = None
             if cache.needs_index(path):
                 index_digest = linters.index_digest(settings, path)
@@ -168,13 +171,17 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
         fresh = _lint(pending, options, linters, progress)
         for (position, path, settings), result in zip(pending, fresh):
             results[position] = result
-            digest = digests.get(position)
-            if digest is None or result.errors or result.warnings:
+            cache = caches.get(id(settings))
+            if cache is None or result.digest is None:
+                continue
+            if result.errors or result.warnings:
                 continue
             index_digest = None
             if result.used_project:
                 index_digest = linters.index_digest(settings, path)
-            caches[id(settings)].store(path, digest, result.findings, index_digest)
+            # under the digest of the bytes the linter read: the file may have
+            # changed since its digest was looked up
+            cache.store(path, result.digest, result.findings, index_digest)
     finally:
         progress.finish()
         for cache in caches.values():
@@ -219,19 +226,27 @@ def _lint(
     # Build the linters before forking so every worker inherits them ready to use.
     for settings in distinct:
         warm.get(settings).prepare(path for _, path, own in files if own is settings)
+    from mldebt.engine.writing import die_with_parent
+
     global _WORKER
     _WORKER = (distinct, options, warm)
 
     def make_pool(workers: int) -> ProcessPoolExecutor:
         # Forked workers inherit _WORKER; spawned ones rebuild it once in the
-        # initializer.
+        # initializer. Workers die with this process (a SIGKILL or SIGTERM to
+        # mldebt alone stops them) and never write a fix once it is gone.
         if context.get_start_method() == "fork":
-            return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            return ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(distinct, options),
+            initargs=(distinct, options, os.getpid()),
         )
 
     return map_chunks_surviving_crashes(

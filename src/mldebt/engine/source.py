@@ -47,6 +47,18 @@ class SourceText:
         return codecs.BOM_UTF8 + data if self.bom else data
 
 
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines, each with its line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
+    lines: list[str] = []
+    start = 0
+    for match in _NEWLINE.finditer(text):
+        lines.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
 class LineIndex:
     """Maps character offsets in a text to 1-based lines and columns."""
 

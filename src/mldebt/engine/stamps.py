@@ -12,6 +12,11 @@ import importlib.util
 import os
 
 
+def bytes_digest(data: bytes) -> str:
+    """The SHA-256 of ``data``: what a file's cached results are keyed on."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def _files_stamp(folder: str) -> str:
     stamps = []
     for root, _, files in os.walk(folder):
