@@ -69,8 +69,18 @@ def kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=60)
 
 
-def leftovers(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir() if path.name != "train.py")
+def leftovers(folder: Path, names: tuple[str, ...] = ("train.py",)) -> list[str]:
+    """What a run left beside its files, or as a temp file in the cache's tmp/
+    (the cache folder itself and its caches are no leftover)."""
+    found = [
+        path.name
+        for path in folder.iterdir()
+        if path.name not in names and path.name != ".mldebt_cache"
+    ]
+    temp = folder / ".mldebt_cache" / "tmp"
+    if temp.is_dir():
+        found += [f"{temp.name}/{path.name}" for path in temp.iterdir()]
+    return sorted(found)
 
 
 @pytest.fixture(scope="module")
@@ -330,7 +340,7 @@ def test_workers_die_with_the_main_process_and_write_nothing_after_it(
 
 
 def leftovers_of(folder: Path, names: list[str]) -> list[str]:
-    return sorted(path.name for path in folder.iterdir() if path.name not in names)
+    return leftovers(folder, tuple(names))
 
 
 def test_a_worker_whose_parent_is_gone_never_writes(
@@ -373,7 +383,42 @@ def test_leftover_temporary_files_of_dead_runs_are_removed(tmp_path: Path) -> No
     (tmp_path / "train.py").write_bytes(SHUFFLE)
     writing.write_atomically(str(tmp_path / "train.py"), SHUFFLE)
     write_cache_file(str(cache), "results-2.json", {})
-    assert leftovers(tmp_path) == sorted([".mldebt_cache", *live, stale[1]])
+    assert leftovers(tmp_path) == sorted([*live, stale[1]])
     assert sorted(p.name for p in cache.iterdir()) == sorted(
         ["results-2.json", ".gitignore", *live, stale[0]]
     )
+
+
+def test_a_fix_run_writes_its_temp_files_into_the_ignored_cache_folder(
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # where a killed run's leftover lands: git ignores it, the next fix run removes it
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.py").write_bytes(SHUFFLE)
+    used: list[str] = []
+    real_mkstemp = writing.tempfile.mkstemp
+
+    def recording_mkstemp(**kwargs: Any) -> tuple[int, str]:
+        used.append(kwargs["dir"])
+        return real_mkstemp(**kwargs)
+
+    monkeypatch.setattr(writing.tempfile, "mkstemp", recording_mkstemp)
+    assert run_cli("fix", "--unsafe-fixes", "train.py").code == 0
+    temp = tmp_path / ".mldebt_cache" / "tmp"
+    assert used == [str(temp)]
+    assert (tmp_path / ".mldebt_cache" / ".gitignore").read_text().endswith("*\n")
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (temp / f".mldebt-{gone}-abc.tmp").write_text("partial")
+    (tmp_path / "other.py").write_text("x = 1\n")
+    run_cli("fix", "other.py")  # a fix run that writes nothing still sweeps
+    assert list(temp.iterdir()) == []
+    # without the cache, beside the file as before
+    used.clear()
+    (tmp_path / "train.py").write_bytes(SHUFFLE)
+    assert run_cli("fix", "--unsafe-fixes", "--no-cache", "train.py").code == 0
+    assert used == [str(tmp_path)]

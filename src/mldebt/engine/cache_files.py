@@ -32,19 +32,49 @@ def linked_cache_folder(root: str) -> str | None:
     )
 
 
-def write_cache_file(folder: str, name: str, data: object) -> None:
-    """Write ``data`` as JSON to ``folder/name`` atomically, creating the folder
-    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache,
-    and nothing is written through a symbolic link in place of the folder."""
-    path = os.path.join(folder, name)
+def _made_cache_folder(folder: str) -> bool:
+    """Make ``folder`` (if needed) with a ``.gitignore`` that ignores all of it;
+    False when it cannot be made or is a symbolic link (never written through)."""
     if os.path.islink(folder):
-        return
+        return False
     try:
         os.makedirs(folder, exist_ok=True)
         ignore = os.path.join(folder, ".gitignore")
         if not os.path.exists(ignore):
             with open(ignore, "w", encoding="utf-8") as handle:
                 handle.write("# created by mldebt\n*\n")
+    except OSError:
+        return False
+    return not os.path.islink(folder)
+
+
+FIX_TEMP_FOLDER = "tmp"
+
+
+def fix_temp_folder(root: str) -> str | None:
+    """``<root>/.mldebt_cache/tmp``, made if needed: where a fix is written before
+    it replaces its file, so that what a killed run leaves there is ignored by git
+    (the cache folder's ``.gitignore``) and removed by the next fix run. None
+    when the cache folder is a link or cannot be made."""
+    cache = os.path.join(root, CACHE_FOLDER)
+    folder = os.path.join(cache, FIX_TEMP_FOLDER)
+    if not _made_cache_folder(cache) or os.path.islink(folder):
+        return None
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def write_cache_file(folder: str, name: str, data: object) -> None:
+    """Write ``data`` as JSON to ``folder/name`` atomically, creating the folder
+    with a ``.gitignore`` that ignores it; a read-only checkout just has no cache,
+    and nothing is written through a symbolic link in place of the folder."""
+    path = os.path.join(folder, name)
+    if not _made_cache_folder(folder):
+        return
+    try:
         temp = f"{path}.{os.getpid()}.tmp"
         with open(temp, "w", encoding="utf-8") as handle:
             json.dump(data, handle, separators=(",", ":"))

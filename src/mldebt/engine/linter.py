@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from mldebt.engine.cache_files import fix_temp_folder
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.fixing import apply_if_parses, fix_until_stable
@@ -90,8 +91,19 @@ class Linter:
         self.consulted_project = False  # by the file being checked
         providers = {provider for rule in self.rules for provider in rule.metadata}
         self.metadata_providers = tuple(sorted(providers, key=lambda p: p.__name__))
+        self._fix_temp_folder: str | None = None
         # Notebooks: their cells are linted as one module with these rules.
         self.notebooks = NotebookLinter(self)
+
+    def fix_temp_folder(self) -> str | None:
+        """Where fixes are written before they replace their files: the cache's
+        ``tmp/`` (git ignores it), or None (beside each file) with ``--no-cache``."""
+        if self._fix_temp_folder is None:
+            folder = (
+                fix_temp_folder(self.settings.root) if self.settings.cache else None
+            )
+            self._fix_temp_folder = folder or ""
+        return self._fix_temp_folder or None
 
     def project_index(self, path: str) -> ProjectIndex | None:
         """The index of ``path``'s project (None when no selected rule asks)."""
@@ -347,6 +359,7 @@ class Linter:
                     result,
                     lambda: self.lint_text(path, source.text)[0],
                     read=read,
+                    temp_folder=self.fix_temp_folder(),
                 )
         return result
 

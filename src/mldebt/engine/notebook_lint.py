@@ -49,6 +49,9 @@ class ModuleLinter(Protocol):
     ) -> list[Finding]:
         """MLD001 at the given place, or [] when it is not selected for ``path``."""
 
+    def fix_temp_folder(self) -> str | None:
+        """Where fixes are written before they replace their files."""
+
 
 class NotebookLinter:
     """Lints notebooks with the rules of one ``ModuleLinter``."""
@@ -107,6 +110,7 @@ class NotebookLinter:
                     unfixed,
                     failures=(OSError, NotebookError),
                     read=read,
+                    temp_folder=self.linter.fix_temp_folder(),
                 )
         return result
 

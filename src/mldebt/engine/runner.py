@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from mldebt.engine.cache_files import CACHE_FOLDER, FIX_TEMP_FOLDER
 from mldebt.engine.catalog import load_scanner, rule_catalog
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import FixMode
@@ -150,6 +151,8 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
     bytes, settings and project index are unchanged since the last run are not
     linted again."""
     use_cache = options.fix_mode == "none" and not options.diff
+    if options.write:
+        _remove_leftovers_of_killed_runs(settings for _, settings in files)
     linters = _LinterCache()
     caches: dict[int, ResultCache] = {}
     results: dict[int, FileResult] = {}
@@ -187,6 +190,15 @@ def run(files: Sequence[tuple[str, Settings]], options: RunOptions) -> list[File
         for cache in caches.values():
             cache.save()
     return [results[position] for position in range(len(files))]
+
+
+def _remove_leftovers_of_killed_runs(all_settings: Iterable[Settings]) -> None:
+    """Delete what killed fix runs left in the cache folders' ``tmp/``."""
+    from mldebt.engine.writing import remove_leftover_fix_files
+
+    roots = {settings.root for settings in all_settings if settings.cache}
+    for root in sorted(roots):
+        remove_leftover_fix_files(os.path.join(root, CACHE_FOLDER, FIX_TEMP_FOLDER))
 
 
 def _result_cache(

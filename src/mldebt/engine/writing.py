@@ -41,8 +41,9 @@ class FileStamp:
             return False  # deleted or replaced by something unreadable
 
 
-# A temporary file of a fix: ``.mldebt-<pid of the writer>-<random>.tmp``, beside
-# the file it replaces (a rename works only within one file system).
+# A temporary file of a fix: ``.mldebt-<pid of the writer>-<random>.tmp``, in the
+# cache's ``tmp/`` folder or beside the file it replaces (a rename works only
+# within one file system).
 _TEMP_FILE = re.compile(r"\.mldebt-(\d+)-[^/]*\.tmp")
 # In a pool worker: the process that asked for the fixes. Process-wide by nature
 # (as the kernel's parent-death signal is), set once when the worker starts.
@@ -98,6 +99,7 @@ def write_fixes(
     unfixed: Callable[[], list[Finding]],
     failures: tuple[type[Exception], ...] = (OSError,),
     read: FileStamp | None = None,
+    temp_folder: str | None = None,
 ) -> None:
     """Write ``render()`` over the file at ``path`` atomically, unless it is no
     longer what was ``read``.
@@ -108,7 +110,7 @@ def write_fixes(
     ``unfixed()``: what the file had when it was read.
     """
     try:
-        write_atomically(path, render(), read)
+        write_atomically(path, render(), read, temp_folder)
     except FileChanged:
         result.warnings.append(
             f"{path}: not fixed: the file changed while mldebt was fixing it "
@@ -147,19 +149,28 @@ def _patch_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
-def write_atomically(path: str, data: bytes, read: FileStamp | None = None) -> None:
+def write_atomically(
+    path: str,
+    data: bytes,
+    read: FileStamp | None = None,
+    temp_folder: str | None = None,
+) -> None:
     """Replace the file at ``path`` with ``data`` via a temp file and a rename.
 
     A symlink is followed (its target is rewritten), the file's permission bits and,
     where allowed, its owner are kept; a crash leaves either the old or the new file.
     With ``read``, raises ``FileChanged`` (and writes nothing) when the file is no
-    longer what was read, checked just before the rename.
+    longer what was read, checked just before the rename. The temp file goes in
+    ``temp_folder`` (the cache's, which git ignores) when that is on the file's
+    file system, else beside the file (a rename works only within one).
     """
     path = os.path.realpath(path)
     directory = os.path.dirname(path)
     stat = os.stat(path)
     mode = stat.st_mode & 0o7777
     prefix = f".mldebt-{os.getpid()}-"
+    if temp_folder is not None and _same_file_system(temp_folder, directory):
+        directory = temp_folder
     fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -183,6 +194,18 @@ def write_atomically(path: str, data: bytes, read: FileStamp | None = None) -> N
             os.unlink(temp)
         raise
     remove_orphaned_temp_files(directory, _TEMP_FILE)
+
+
+def _same_file_system(folder: str, other: str) -> bool:
+    try:
+        return os.stat(folder).st_dev == os.stat(other).st_dev
+    except OSError:
+        return False
+
+
+def remove_leftover_fix_files(folder: str) -> None:
+    """Delete the temp files of fixes in ``folder`` whose run was killed."""
+    remove_orphaned_temp_files(folder, _TEMP_FILE)
 
 
 def _owner(path: str) -> tuple[int, int]:
