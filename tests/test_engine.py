@@ -357,7 +357,8 @@ def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_written_is_a_per_file_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(path: str, data: bytes, read: object = None) -> None:
+    def refuse(*args: object) -> None:
+        path = str(args[0])
         raise PermissionError(13, "Permission denied", path)
 
     monkeypatch.setattr("mldebt.engine.writing.write_atomically", refuse)
