@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import textwrap
 import venv
 from collections.abc import Callable
@@ -28,6 +29,20 @@ class CliResult:
 
     def __init__(self, code: int, out: str, err: str) -> None:
         self.code, self.out, self.err = code, out, err
+
+
+def run_mldebt_child(
+    root: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``mldebt check ARGS`` in a child process run in ``root``: a crash or a hang
+    fails the test instead of the test run."""
+    return subprocess.run(
+        [sys.executable, "-m", "mldebt", "check", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

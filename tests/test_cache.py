@@ -16,7 +16,7 @@ import pytest
 from mldebt.engine import runner
 from mldebt.engine.linter import Linter
 
-from .conftest import UNSEEDED, CliResult
+from .conftest import UNSEEDED, CliResult, run_mldebt_child
 
 Run = Callable[..., CliResult]
 Project = Callable[..., Path]
@@ -223,13 +223,7 @@ def test_a_fifo_in_the_cache_folder_is_not_read(project: Project) -> None:
     folder = root / ".mldebt_cache"
     folder.mkdir()
     os.mkfifo(folder / "project-index.json")
-    completed = subprocess.run(
-        [sys.executable, "-m", "mldebt", "check", "lib.py"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    completed = run_mldebt_child(root, "lib.py")
     assert completed.returncode == 1 and "MLD101" in completed.stdout
 
 

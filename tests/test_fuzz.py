@@ -33,8 +33,6 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import tokenize
 from pathlib import Path
@@ -62,7 +60,7 @@ from mldebt.engine.linter import Linter
 from mldebt.engine.results import FileResult
 from mldebt.engine.rule import Fix, Rule
 
-from .conftest import CliResult
+from .conftest import CliResult, run_mldebt_child
 from .source_ranges import decode_source, range_problems
 
 # hypothesmith compiles what it generates: `0()` and friends warn, harmlessly
@@ -482,13 +480,7 @@ def test_hostile_shapes_in_generated_programs_never_kill_the_run(
     note(f"{shape} x {size}")
     (tmp_path / "gen.py").write_text(text, encoding="utf-8")
     (tmp_path / "ok.py").write_text("import random\nx = random.random()\n")
-    completed = subprocess.run(
-        [sys.executable, "-m", "mldebt", "check", "--no-cache", "gen.py", "ok.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    completed = run_mldebt_child(tmp_path, "--no-cache", "gen.py", "ok.py", timeout=300)
     assert completed.returncode in (0, 1), completed.stderr
     assert (
         "Traceback" not in completed.stderr and "internal error" not in completed.stderr

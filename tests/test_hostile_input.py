@@ -29,7 +29,7 @@ import pytest
 
 from mldebt.engine import parse_limits
 
-from .conftest import UNSEEDED, CliResult
+from .conftest import UNSEEDED, CliResult, run_mldebt_child
 from .source_ranges import (
     apply_json_edits,
     decode_source,
@@ -210,15 +210,9 @@ NOT_LINTED = "mldebt: warning: {}: not linted: libcst cannot parse this file, "
 
 
 def run_mldebt(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI in a child process: if libcst's parser crashes, the test fails
-    instead of the test run."""
-    return subprocess.run(
-        [sys.executable, "-m", "mldebt", "check", "--no-cache", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """The CLI in a child process, without the cache: if libcst's parser
+    crashes, the test fails instead of the test run."""
+    return run_mldebt_child(root, "--no-cache", *args)
 
 
 @pytest.mark.parametrize("name", sorted(BEYOND_LIBCST))

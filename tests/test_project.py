@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from mldebt.engine.project import (
 )
 from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
 
-from .conftest import CliResult
+from .conftest import CliResult, run_mldebt_child
 
 Run = Callable[..., CliResult]
 Project = Callable[..., Path]
@@ -178,13 +176,7 @@ def test_checking_one_file_beside_a_fifo_and_a_device_link_finishes(
     (tmp_path / "lib.py").write_text(LIB)
     os.mkfifo(tmp_path / "pipe.py")
     (tmp_path / "zeros.py").symlink_to("/dev/zero")
-    completed = subprocess.run(
-        [sys.executable, "-m", "mldebt", "check", "lib.py", "--output-format", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    completed = run_mldebt_child(tmp_path, "lib.py", "--output-format", "json")
     assert completed.returncode == 1, completed.stderr
     assert [f["code"] for f in json.loads(completed.stdout)] == ["MLD101"]
 
