@@ -81,6 +81,8 @@ class Seeder:
 
 
 _EVERYTHING = Seeder(ALL_FAMILIES, "seed")
+# The PyTorch stack's helpers seed `random`, numpy and torch, never TensorFlow.
+_TORCH_STACK = frozenset({NUMPY, RANDOM, TORCH})
 SEEDERS: dict[str, Seeder] = {
     "numpy.random.seed": Seeder(frozenset({NUMPY}), "seed", missing_is_entropy=True),
     "random.seed": Seeder(frozenset({RANDOM}), "a", missing_is_entropy=True),
@@ -99,6 +101,28 @@ SEEDERS: dict[str, Seeder] = {
     "tensorflow.random.set_seed": Seeder(frozenset({TENSORFLOW}), "seed"),
     "tensorflow.compat.v1.set_random_seed": Seeder(frozenset({TENSORFLOW}), "seed"),
     "tensorflow.set_random_seed": Seeder(frozenset({TENSORFLOW}), "seed"),
+    # fastai's `set_seed(s, reproducible=False)`
+    "fastai.torch_core.set_seed": Seeder(_TORCH_STACK, "s"),
+    # delu (formerly zero): `delu.random.seed(base_seed)`, `zero.set_randomness`
+    "delu.random.seed": Seeder(_TORCH_STACK, "base_seed"),
+    "delu.random.init": Seeder(_TORCH_STACK, "base_seed"),
+    "zero.set_randomness": Seeder(_TORCH_STACK, "seed"),
+    "zero.random.set_randomness": Seeder(_TORCH_STACK, "seed"),
+    # MONAI: `set_determinism(seed=...)` has a fixed default seed; None turns it off
+    "monai.utils.set_determinism": Seeder(_TORCH_STACK, "seed"),
+    "monai.utils.misc.set_determinism": Seeder(_TORCH_STACK, "seed"),
+    # OpenMMLab and detectron2: without a seed they draw one (from the OS or time)
+    "mmengine.runner.set_random_seed": Seeder(
+        _TORCH_STACK, "seed", missing_is_entropy=True
+    ),
+    "mmengine.runner.utils.set_random_seed": Seeder(
+        _TORCH_STACK, "seed", missing_is_entropy=True
+    ),
+    "mmcv.runner.set_random_seed": Seeder(_TORCH_STACK, "seed"),
+    "mmdet.apis.set_random_seed": Seeder(_TORCH_STACK, "seed"),
+    "detectron2.utils.env.seed_all_rng": Seeder(
+        _TORCH_STACK, "seed", missing_is_entropy=True
+    ),
 }
 
 # Calls that re-seed from OS entropy whatever they are given.

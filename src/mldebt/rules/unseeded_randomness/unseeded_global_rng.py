@@ -253,6 +253,18 @@ class UnseededGlobalRng(SeedAwareRule):
             x = torch.randn(3)
             """),
         Valid("""
+            import torch
+            from delu.random import seed
+            seed(0)  # delu (and zero, fastai, MONAI, OpenMMLab, detectron2) helpers
+            x = torch.randn(3)
+            """),
+        Valid("""
+            import numpy as np
+            from monai.utils import set_determinism
+            set_determinism()  # MONAI's default seed is fixed
+            x = np.random.rand(3)
+            """),
+        Valid("""
             import random
             import keras
             random.seed(42)  # Keras 3 seeds its default generator from `random`
@@ -315,6 +327,21 @@ class UnseededGlobalRng(SeedAwareRule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import tensorflow as tf
+            from monai.utils import set_determinism
+            set_determinism(seed=7)  # seeds random, numpy and torch: not TensorFlow
+            x = tf.random.uniform([3])
+            """,
+            line=4,
+        ),
+        Invalid("""
+            import torch
+            from detectron2.utils.env import seed_all_rng
+            seed_all_rng()  # without a seed it draws one from the OS and the clock
+            x = torch.rand(3)
+            """),
         Invalid("""
             import numpy as np
             x = np.random.rand(3)
