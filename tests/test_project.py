@@ -198,3 +198,22 @@ def test_the_familys_seed_functions_reach_the_project_index(
         pyproject_toml='[tool.mldebt.unseeded-randomness]\nseed-functions = ["utils.init_rng"]\n'
     )
     assert codes(run_cli("check", "--output-format", "json", "lib.py")) == []
+
+
+def test_layer_constructions_share_one_finding_that_counts_them(
+    run_cli: Run, project: Project
+) -> None:
+    project(
+        model_py="import torch\nfrom torch import nn\n\n"
+        "if __name__ == '__main__':\n"
+        "    enc = nn.Linear(8, 16)\n    drop = nn.Dropout(0.1)\n"
+        "    head = nn.Linear(16, 1)\n    x = torch.randn(4, 8)\n"
+    )
+    result = run_cli("check", "--output-format", "json")
+    findings = json.loads(result.out)
+    assert [(f["line"], f["code"]) for f in findings] == [(5, "MLD101"), (8, "MLD101")]
+    assert findings[0]["message"].startswith(
+        "`torch.nn.Linear` and 2 more layers in this file initialise their weights "
+        "at random from torch's global RNG, which this program never seeds"
+    )
+    assert findings[1]["message"].startswith("`torch.randn` draws from")

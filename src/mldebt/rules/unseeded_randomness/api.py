@@ -63,6 +63,9 @@ GLOBAL_RNG_CALLS: dict[str, str] = {
     **{f"keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
     **{f"tensorflow.keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
 }
+# Draws a program makes without asking for randomness: constructing a layer. One
+# missing seed makes every one of them irreproducible, so MLD101 reports them once.
+IMPLICIT_DRAWS = frozenset(f"torch.nn.{name}" for name in _TORCH_RANDOM_LAYERS)
 # The keyword that, given a value, makes a call of that family not use global state.
 OWN_RNG_KEYWORD = {TORCH: "generator", TENSORFLOW: "seed"}
 # Keras ops take their own `seed=` too, although they fall back on `random`.

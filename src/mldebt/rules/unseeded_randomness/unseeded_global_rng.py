@@ -19,6 +19,7 @@ from mldebt.rules.unseeded_randomness._seed_aware import (
 )
 from mldebt.rules.unseeded_randomness.api import (
     GLOBAL_RNG_CALLS,
+    IMPLICIT_DRAWS,
     NUMPY,
     OWN_RNG_KEYWORD,
     OWN_SEED_PREFIXES,
@@ -76,6 +77,13 @@ class UnseededGlobalRng(SeedAwareRule):
     `keras.utils.set_random_seed`), project helpers listed in `seed-functions`, and
     imported helpers named like `set_seed`/`seed_everything` count for every
     library they cover. A torch call given `generator=` is not a global draw.
+
+    Layers that initialise their weights (or drop) at random — `nn.Linear`,
+    `nn.Conv2d`, `nn.Embedding`, RNNs, `nn.Dropout`, ... — draw without asking:
+    one missing seed makes all of them irreproducible, so they are reported once
+    per generator and file, at the first construction, with how many more there
+    are. Explicit draws (`torch.randn`, `nn.init.*_`, `np.random.*`) are one
+    finding each.
 
     Who must seed: a program (a file with an `if __name__ == "__main__":` block,
     module-level random draws, or a path matching the `entrypoints` option) is
@@ -165,10 +173,24 @@ class UnseededGlobalRng(SeedAwareRule):
             return
         alone = self.is_program(any(draw.module_level for draw in self.draws))
         by_importers = frozenset() if alone else self.seeded_by_importers()
+        unseeded = [
+            draw
+            for draw in self.draws
+            if not self.seeds.seeded(
+                draw.family, draw.sequence if draw.module_level else None
+            )
+            and draw.family not in by_importers
+        ]
+        # One missing seed, one finding: the layers that initialise (or drop) at
+        # random are reported once per generator, at the first construction.
+        implicit: dict[str, list[_Draw]] = {}
+        for draw in unseeded:
+            if draw.qualname in IMPLICIT_DRAWS:
+                implicit.setdefault(draw.family, []).append(draw)
         fixes: dict[str, Fix | None] = {}
-        for draw in self.draws:
-            sequence = draw.sequence if draw.module_level else None
-            if self.seeds.seeded(draw.family, sequence) or draw.family in by_importers:
+        for draw in unseeded:
+            layers = implicit.get(draw.family, [])
+            if draw.qualname in IMPLICIT_DRAWS and draw is not layers[0]:
                 continue
             if draw.family not in fixes:
                 fixes[draw.family] = self._seed_fix(draw.family) if alone else None
@@ -176,10 +198,19 @@ class UnseededGlobalRng(SeedAwareRule):
             who = "this program never seeds" if alone else NO_IMPORTER
             if alone and self.seeds.seeded(draw.family):
                 who = "this program only seeds after this draw"
+            what = f"`{draw.qualname}` draws from"
+            if draw.qualname in IMPLICIT_DRAWS:
+                more = len(layers) - 1
+                what = f"`{draw.qualname}` initialises its weights at random from"
+                if more:
+                    what = (
+                        f"`{draw.qualname}` and {more} more layer"
+                        f"{'s' if more > 1 else ''} in this file initialise their "
+                        "weights at random from"
+                    )
             self.report(
                 draw.call,
-                f"`{draw.qualname}` draws from {FAMILY_LABEL[draw.family]}, "
-                f"which {who}{hint}",
+                f"{what} {FAMILY_LABEL[draw.family]}, which {who}{hint}",
                 fix=fixes[draw.family],
                 anchor=draw.anchor,
             )
@@ -477,6 +508,18 @@ class UnseededGlobalRng(SeedAwareRule):
             nn.init.xavier_uniform_(layer.weight)
             """,
             count=2,
+        ),
+        Invalid(
+            """
+            from torch import nn
+            model = nn.Sequential(  # one missing seed: one finding, not one per layer
+                nn.Linear(8, 16),
+                nn.Dropout(0.1),
+                nn.Linear(16, 1),
+            )
+            """,
+            line=3,
+            column=5,
         ),
         Invalid(
             """
