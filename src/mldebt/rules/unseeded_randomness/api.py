@@ -51,6 +51,24 @@ _KERAS_RANDOM = (
     "normal uniform truncated_normal randint shuffle dropout categorical".split()
 )
 
+# TensorFlow 1.x names (and tf.compat.v1's), seeded by `tf.set_random_seed`.
+_TF1_RANDOM = """
+random_uniform random_normal truncated_normal random_shuffle random_crop multinomial
+random_gamma random_poisson
+""".split()
+_TF1_INITIALIZERS = """
+contrib.layers.xavier_initializer contrib.layers.variance_scaling_initializer
+glorot_uniform_initializer glorot_normal_initializer random_normal_initializer
+random_uniform_initializer truncated_normal_initializer orthogonal_initializer
+""".split()
+# scipy.stats distributions: `.rvs()` without `random_state` draws from numpy's global
+# RandomState (np.random.seed pins it).
+_SCIPY_DISTRIBUTIONS = """
+norm uniform expon gamma beta poisson binom bernoulli t chi2 lognorm randint
+truncnorm geom nbinom laplace logistic cauchy weibull_min pareto rayleigh triang
+multivariate_normal dirichlet multinomial
+""".split()
+
 # qualified name -> the RNG family whose global state it draws from.
 GLOBAL_RNG_CALLS: dict[str, str] = {
     **{f"numpy.random.{name}": NUMPY for name in _NUMPY_LEGACY},
@@ -59,6 +77,12 @@ GLOBAL_RNG_CALLS: dict[str, str] = {
     **{f"torch.nn.init.{name}": TORCH for name in _TORCH_INIT},
     **{f"torch.nn.{name}": TORCH for name in _TORCH_RANDOM_LAYERS},
     **{f"tensorflow.random.{name}": TENSORFLOW for name in _TF_RANDOM},
+    **{f"tensorflow.{name}": TENSORFLOW for name in _TF1_RANDOM},
+    **{f"tensorflow.compat.v1.{name}": TENSORFLOW for name in _TF1_RANDOM},
+    **{f"tensorflow.compat.v1.random.{name}": TENSORFLOW for name in _TF_RANDOM},
+    **{f"tensorflow.{name}": TENSORFLOW for name in _TF1_INITIALIZERS},
+    **{f"tensorflow.compat.v1.{name}": TENSORFLOW for name in _TF1_INITIALIZERS},
+    **{f"scipy.stats.{name}.rvs": NUMPY for name in _SCIPY_DISTRIBUTIONS},
     # Keras 3 seeds its default SeedGenerator from Python's `random` module.
     **{f"keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
     **{f"tensorflow.keras.random.{name}": RANDOM for name in _KERAS_RANDOM},
@@ -68,8 +92,22 @@ GLOBAL_RNG_CALLS: dict[str, str] = {
 IMPLICIT_DRAWS = frozenset(f"torch.nn.{name}" for name in _TORCH_RANDOM_LAYERS)
 # The keyword that, given a value, makes a call of that family not use global state.
 OWN_RNG_KEYWORD = {TORCH: "generator", TENSORFLOW: "seed"}
-# Keras ops take their own `seed=` too, although they fall back on `random`.
-OWN_SEED_PREFIXES = ("keras.random.", "tensorflow.keras.random.")
+# Calls that take their own seed under another keyword than their family's: Keras
+# ops take `seed=` (they fall back on `random`), scipy.stats `random_state=`.
+OWN_SEED_KEYWORDS: dict[str, str] = {
+    "keras.random.": "seed",
+    "tensorflow.keras.random.": "seed",
+    "scipy.stats.": "random_state",
+}
+
+
+def own_seed_keyword(qualname: str, family: str) -> str | None:
+    """The keyword that, given a value, makes the call ``qualname`` (a draw of
+    ``family``) not use its family's global state."""
+    for prefix, keyword in OWN_SEED_KEYWORDS.items():
+        if qualname.startswith(prefix):
+            return keyword
+    return OWN_RNG_KEYWORD.get(family)
 
 
 @dataclass(frozen=True)
@@ -245,6 +283,21 @@ SKLEARN_RANDOM_WHEN: dict[str, RandomWhen] = {
     "NMF": RandomWhen("init", frozenset({"random", "nndsvdar"})),
     "DummyClassifier": RandomWhen("strategy", frozenset({"stratified", "uniform"})),
     "ClassifierChain": RandomWhen("order", frozenset({"random"})),
+}
+
+# Other libraries' random calls that take a seed under their own keyword:
+# qualified name -> (keyword, whether an integer seed is what it takes). They draw
+# from a fresh generator of their own, so no global seed pins them.
+OWN_SEED_CALLS: dict[str, tuple[str, bool]] = {
+    # hyperopt wants a numpy Generator (`rstate=np.random.default_rng(SEED)`)
+    "hyperopt.fmin": ("rstate", False),
+    **{
+        f"optuna.samplers.{name}": ("seed", True)
+        for name in (
+            "TPESampler RandomSampler CmaEsSampler NSGAIISampler NSGAIIISampler "
+            "QMCSampler GPSampler"
+        ).split()
+    },
 }
 
 # Other libraries whose objects take `random_state`: qualified-name prefix -> names.

@@ -27,6 +27,7 @@ from mldebt.rules.unseeded_randomness._seeding import names_none
 from mldebt.rules.unseeded_randomness.api import (
     NUMPY,
     OTHER_RANDOM_STATE,
+    OWN_SEED_CALLS,
     SKLEARN_ALWAYS_RANDOM,
     SKLEARN_RANDOM_WHEN,
 )
@@ -57,8 +58,10 @@ class MissingRandomState(SeedAwareRule):
     `GradientBoosting*`, `KMeans`, `TSNE`, `make_classification`, ... and the ones
     random only with some arguments, such as `LogisticRegression(solver="saga")` or
     `SVC(probability=True)`), imbalanced-learn samplers, `umap.UMAP`, pandas
-    `.sample(...)` and Hugging Face `datasets` `.shuffle()`/`.train_test_split()`
-    when no seed is passed (`random_state=`, or `seed=` for `datasets`).
+    `.sample(...)`, Hugging Face `datasets` `.shuffle()`/`.train_test_split()`,
+    Optuna samplers and `hyperopt.fmin` when no seed is passed (`random_state=`;
+    `seed=` for `datasets` and Optuna; `rstate=` for hyperopt, which takes a numpy
+    `Generator` and so gets no automatic fix).
     Deterministic ones (`LinearRegression`, `StandardScaler`, `KFold()` without
     shuffling, lbfgs `LogisticRegression`) are never flagged, and XGBoost/LightGBM
     are not either: they are repeatable without a seed.
@@ -105,7 +108,16 @@ class MissingRandomState(SeedAwareRule):
     uses_project = True
     category = "unseeded-randomness"
     message = "random result without `random_state`"
-    triggers = ("sklearn", "imblearn", "umap", "sample", "shuffle", "train_test_split")
+    triggers = (
+        "sklearn",
+        "imblearn",
+        "umap",
+        "sample",
+        "shuffle",
+        "train_test_split",
+        "hyperopt",
+        "optuna",
+    )
     fix_safety = "unsafe"
 
     def check_call(self, node: cst.Call, qualname: str | None) -> None:
@@ -113,6 +125,11 @@ class MissingRandomState(SeedAwareRule):
             return  # **params may carry the seed
         if qualname is None:
             self._check_method(node)
+            return
+        own = OWN_SEED_CALLS.get(qualname)
+        if own is not None:
+            keyword, takes_an_int = own
+            self._require(node, keyword, None, qualname, fixable=takes_an_int)
             return
         parts = qualname.split(".")
         name = parts[-1]
@@ -155,7 +172,12 @@ class MissingRandomState(SeedAwareRule):
                 self._require(node, "seed", None, f"Dataset.{method}")
 
     def _require(
-        self, node: cst.Call, keyword: str, position: int | None, shown: str
+        self,
+        node: cst.Call,
+        keyword: str,
+        position: int | None,
+        shown: str,
+        fixable: bool = True,
     ) -> None:
         arg = argument(node, keyword, position)
         if (
@@ -166,7 +188,7 @@ class MissingRandomState(SeedAwareRule):
             return
         fix = None
         seed = self.seed_here()
-        if seed is not None and arg is None:
+        if seed is not None and arg is None and fixable:
             fix = Fix.replace(
                 node,
                 with_keyword_argument(node, keyword, seed),
@@ -199,6 +221,15 @@ class MissingRandomState(SeedAwareRule):
 
     valid = (
         Valid("from sklearn.model_selection import KFold\ncv = KFold(n_splits=5)\n"),
+        Valid(
+            "import optuna\n"
+            "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=7))\n"
+        ),
+        Valid(
+            "import numpy as np\nfrom hyperopt import fmin, tpe\n"
+            "best = fmin(f, space, algo=tpe.suggest, max_evals=9,"
+            " rstate=np.random.default_rng(7))\n"
+        ),
         Valid(
             "from sklearn.linear_model import LogisticRegression\n"
             "from xgboost import XGBClassifier\n"
@@ -255,6 +286,15 @@ class MissingRandomState(SeedAwareRule):
             """),
     )
     invalid = (
+        Invalid(
+            "import optuna\nsampler = optuna.samplers.TPESampler()\n",
+            fixed="import optuna\nsampler = optuna.samplers.TPESampler(seed=0)\n",
+        ),
+        Invalid(
+            # no fix: `rstate` takes a numpy Generator, not a seed
+            "from hyperopt import fmin, tpe\n"
+            "best = fmin(f, space, algo=tpe.suggest, max_evals=9)\n"
+        ),
         Invalid(
             """
             from sklearn.model_selection import train_test_split

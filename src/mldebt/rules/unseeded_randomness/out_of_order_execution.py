@@ -15,8 +15,7 @@ from mldebt.engine.rule import Invalid, Valid
 from mldebt.rules.unseeded_randomness._seed_aware import SeedAwareRule
 from mldebt.rules.unseeded_randomness.api import (
     GLOBAL_RNG_CALLS,
-    OWN_RNG_KEYWORD,
-    OWN_SEED_PREFIXES,
+    own_seed_keyword,
 )
 
 # Methods that fit a model when given data (scikit-learn, Keras, Lightning, ...).
@@ -140,8 +139,7 @@ class OutOfOrderExecution(SeedAwareRule):
         family = GLOBAL_RNG_CALLS.get(qualname or "")
         if family is None or qualname is None:
             return False
-        own = "seed" if qualname.startswith(OWN_SEED_PREFIXES) else None
-        own = own or OWN_RNG_KEYWORD.get(family)
+        own = own_seed_keyword(qualname, family)
         if own is not None:  # `generator=` (torch) or an op-level `seed=`
             given = argument(node, own)
             return given is None or is_none(given.value)

@@ -21,11 +21,10 @@ from mldebt.rules.unseeded_randomness.api import (
     GLOBAL_RNG_CALLS,
     IMPLICIT_DRAWS,
     NUMPY,
-    OWN_RNG_KEYWORD,
-    OWN_SEED_PREFIXES,
     RANDOM,
     TENSORFLOW,
     TORCH,
+    own_seed_keyword,
 )
 
 # The fix seeds only `random` and torch: for numpy the advice (as in Ruff's NPY002 and
@@ -65,8 +64,11 @@ class UnseededGlobalRng(SeedAwareRule):
     ## What it does
     Flags calls that draw from a global RNG — numpy's legacy `np.random.*` API, the
     stdlib `random` module functions, and PyTorch's `torch.rand*`/`torch.normal`/
-    `nn.init.*_`, TensorFlow's `tf.random.*` and Keras 3's `keras.random.*` ops
-    without an op-level `seed=` — when nothing seeds that generator first.
+    `nn.init.*_`, TensorFlow's `tf.random.*` (and TensorFlow 1.x's
+    `tf.random_uniform`, `tf.truncated_normal`, initialisers, `tf.compat.v1`) and
+    Keras 3's `keras.random.*` ops without an op-level `seed=`, and scipy.stats'
+    `.rvs()` without `random_state=` (numpy's global RandomState) — when nothing
+    seeds that generator first.
     Names are resolved, so `np.random.rand`,
     `from numpy.random import rand` and `import numpy.random as npr; npr.rand` are
     the same call, and a local variable named `random` is not the module.
@@ -138,7 +140,7 @@ class UnseededGlobalRng(SeedAwareRule):
     category = "unseeded-randomness"
     message = "random draw from an unseeded global RNG"
     fix_safety = "unsafe"
-    triggers = ("random", "torch")
+    triggers = ("random", "torch", "tensorflow", ".rvs(")
 
     def on_begin_file(self) -> None:
         super().on_begin_file()
@@ -148,10 +150,8 @@ class UnseededGlobalRng(SeedAwareRule):
         family = GLOBAL_RNG_CALLS.get(qualname or "")
         if family is None or qualname is None:
             return
-        own = OWN_RNG_KEYWORD.get(family)
-        if qualname.startswith(OWN_SEED_PREFIXES):
-            own = "seed"
-        if own is not None:  # `generator=` (torch) or an op-level `seed=` (tf, keras)
+        own = own_seed_keyword(qualname, family)
+        if own is not None:  # `generator=` (torch), an op-level `seed=` (tf, keras)
             given = argument(node, own)
             if given is not None and not is_none(given.value):
                 return
@@ -290,6 +290,15 @@ class UnseededGlobalRng(SeedAwareRule):
             x = torch.randn(3)
             """),
         Valid("""
+            import tensorflow as tf
+            tf.set_random_seed(1)  # TensorFlow 1.x
+            w = tf.truncated_normal([3, 3])
+            """),
+        Valid("""
+            from scipy import stats
+            sample = stats.norm.rvs(size=5, random_state=0)  # its own seed
+            """),
+        Valid("""
             import numpy as np
             from monai.utils import set_determinism
             set_determinism()  # MONAI's default seed is fixed
@@ -358,6 +367,18 @@ class UnseededGlobalRng(SeedAwareRule):
             """),
     )
     invalid = (
+        Invalid("""
+            import tensorflow as tf
+            w = tf.random_uniform([3, 3])  # TensorFlow 1.x, never seeded
+            """),
+        Invalid("""
+            import tensorflow.compat.v1 as tf
+            init = tf.glorot_uniform_initializer()
+            """),
+        Invalid("""
+            from scipy import stats
+            noise = stats.norm.rvs(size=100)  # numpy's global RandomState
+            """),
         Invalid(
             """
             import tensorflow as tf
