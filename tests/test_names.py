@@ -127,3 +127,18 @@ def test_module_aliases_through_assignment() -> None:
         "numpy.random.shuffle"
     ]
     assert resolved("x = len\nx([])") == ["None"]
+
+
+def test_an_unbound_name_comes_from_the_files_only_star_import() -> None:
+    assert resolved("from numpy.random import *\nrand(3)\nlen([])\n") == [
+        "numpy.random.rand",
+        "builtins.len",
+    ]
+    # a name bound in the file is its own; two star imports: nobody knows which
+    assert resolved("from random import *\ndef shuffle(x): pass\nshuffle(1)\n") == [
+        "None"
+    ]
+    assert resolved("from random import *\nfrom mylib import *\nshuffle(1)\n") == [
+        "None"
+    ]
+    assert resolved("from .local import *\nshuffle(1)\n") == ["None"]

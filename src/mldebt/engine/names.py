@@ -74,6 +74,8 @@ class NameTracker:
         # Inside `except ImportError:` a fallback (`torch = None`) must not hide
         # the import the rest of the file relies on.
         self.import_fallback_depth = 0
+        # The modules of the file's `from m import *` lines, in order.
+        self.star_modules: list[str] = []
 
     # ---- queries used by rules -------------------------------------------------
 
@@ -106,8 +108,10 @@ class NameTracker:
         """The fully qualified name an expression refers to, or None if unknown.
 
         ``np.random.rand`` -> ``numpy.random.rand`` after ``import numpy as np``;
-        an unbound builtin ``open`` -> ``builtins.open``; a local variable, a
-        parameter or any non-import binding -> None.
+        an unbound builtin ``open`` -> ``builtins.open``; an unbound ``rand``
+        after ``from numpy.random import *`` (the file's only star import) ->
+        ``numpy.random.rand``; a local variable, a parameter or any non-import
+        binding -> None.
         """
         attrs: list[str] = []
         while isinstance(node, cst.Attribute):
@@ -119,6 +123,9 @@ class NameTracker:
         if binding is None:
             if node.value in _BUILTINS:
                 base = "builtins." + node.value
+            elif len(self.star_modules) == 1:
+                # an unbound name in a file with one star import comes from it
+                base = f"{self.star_modules[0]}.{node.value}"
             else:
                 return None
         elif binding.kind == "import" and binding.qualname is not None:
@@ -213,6 +220,9 @@ class NameTracker:
     def add_import_from(self, node: cst.ImportFrom) -> None:
         """Bind the names ``from a import b [as c]`` introduces."""
         if isinstance(node.names, cst.ImportStar):
+            module = dotted_name(node.module) if node.module is not None else None
+            if module is not None and not node.relative:
+                self.star_modules.append(module)
             return
         base = dotted_name(node.module) if node.module is not None else ""
         base = _relative_prefix(node) + (base or "")

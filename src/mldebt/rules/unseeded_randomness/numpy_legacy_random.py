@@ -51,7 +51,8 @@ class NumpyLegacyRandom(Rule):
         qualname = self.ctx.qualified_name(node.func)
         if qualname is None:
             return
-        if GLOBAL_RNG_CALLS.get(qualname) == NUMPY or qualname in (
+        legacy = qualname.startswith("numpy.random.")  # not scipy's `.rvs()`
+        if (legacy and GLOBAL_RNG_CALLS.get(qualname) == NUMPY) or qualname in (
             "numpy.random.seed",
             "numpy.random.get_state",
             "numpy.random.set_state",
@@ -63,6 +64,9 @@ class NumpyLegacyRandom(Rule):
             )
 
     valid = (
+        Valid(
+            "from scipy import stats\nx = stats.norm.rvs(size=3)  # scipy's API, MLD101's\n"
+        ),
         Valid(
             "import numpy as np\nrng = np.random.default_rng(42)\nx = rng.normal()\n"
         ),

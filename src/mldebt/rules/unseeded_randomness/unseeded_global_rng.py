@@ -379,6 +379,10 @@ class UnseededGlobalRng(SeedAwareRule):
             from scipy import stats
             noise = stats.norm.rvs(size=100)  # numpy's global RandomState
             """),
+        Invalid("""
+            from numpy.random import *
+            x = rand(3)  # the file's only star import brings `rand`
+            """),
         Invalid(
             """
             import tensorflow as tf
