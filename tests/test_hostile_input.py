@@ -441,7 +441,7 @@ def as_unprivileged_user(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Under root the kernel ignores mode bits: refuse what it would refuse anyone
     else, so ``chmod 000`` means the same in every CI container."""
     if os.geteuid() == 0:
-        real_open, real_scandir = builtins.open, os.scandir
+        real_open, real_scandir, real_os_open = builtins.open, os.scandir, os.open
 
         def guarded_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
             if _denied(file, 0o444 if "r" in mode or "+" in mode else 0o222):
@@ -453,8 +453,15 @@ def as_unprivileged_user(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                 raise PermissionError(13, "Permission denied", path)
             return real_scandir(path)
 
+        def guarded_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            reading = flags & os.O_ACCMODE == os.O_RDONLY
+            if _denied(path, 0o444 if reading else 0o222):
+                raise PermissionError(13, "Permission denied", path)
+            return real_os_open(path, flags, *args, **kwargs)
+
         monkeypatch.setattr(builtins, "open", guarded_open)
         monkeypatch.setattr(os, "scandir", guarded_scandir)
+        monkeypatch.setattr(os, "open", guarded_os_open)
     yield
 
 

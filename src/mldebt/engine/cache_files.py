@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import stat
-from typing import Any
+from typing import Any, BinaryIO
 
 CACHE_FOLDER = ".mldebt_cache"
 # ``results-<key>.json.<pid>.tmp``: a cache file being written (a killed run may
@@ -116,19 +116,31 @@ def _process_alive(pid: int) -> bool:
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 
+def open_regular_file(path: str) -> BinaryIO | None:
+    """``path`` opened for reading when it is a regular file (following
+    symlinks), else None: a FIFO, a device or a symlink to one is never read.
+    Raises ``OSError`` when it cannot be opened."""
+    # O_NONBLOCK: a FIFO that appears between a check and the open does not block
+    # the run (regular files ignore the flag)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    handle = open(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        handle.close()
+        return None
+    return handle
+
+
 def read_regular_file(path: str, limit: int) -> bytes | None:
-    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes
-    (following symlinks), else None: a FIFO, a device or a symlink to one is never
-    opened, and nothing reads more than ``limit`` bytes."""
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes,
+    else None (see ``open_regular_file``); nothing reads more than ``limit``."""
     try:
-        # O_NONBLOCK: a FIFO that appears between the check and the open does not
-        # block the run (regular files ignore the flag)
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        handle = open_regular_file(path)
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+    if handle is None:
+        return None
+    with handle:
+        if os.fstat(handle.fileno()).st_size > limit:
             return None
         data = handle.read(limit + 1)
     return data if len(data) <= limit else None

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import ast
 import os
-import stat
 import warnings
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from mldebt.engine.cache_files import fix_temp_folder
+from mldebt.engine.cache_files import fix_temp_folder, open_regular_file
 from mldebt.engine.config import Settings
 from mldebt.engine.findings import Finding, FixMode
 from mldebt.engine.fixing import apply_if_parses, fix_until_stable
@@ -315,11 +314,12 @@ class Linter:
     ) -> FileResult:
         result = FileResult(path)
         try:
-            if not stat.S_ISREG(os.stat(path).st_mode):
+            handle = open_regular_file(path)
+            if handle is None:
                 # a FIFO or a device named like a Python file: reading would block
                 result.warnings.append(f"{path}: skipped: not a regular file")
                 return result
-            with open(path, "rb") as handle:
+            with handle:
                 raw = handle.read()
                 read_at = os.fstat(handle.fileno())
         except OSError as error:

@@ -7,7 +7,7 @@ command-line flag.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from mldebt.engine.catalog import rule_catalog
@@ -25,10 +25,6 @@ _OLD_SPELLINGS = {family_key: key for key, family_key in OLD_FAMILY_KEYS.items()
 
 def _line(key: str, value: object, source: str, indent: str = "") -> str:
     return f"{indent}{key} = {toml_value(value)}  # {source}"
-
-
-def _codes(codes: Iterable[str]) -> list[str]:
-    return sorted(codes)
 
 
 def _selection_source(settings: Settings, config: str) -> str:
@@ -59,7 +55,7 @@ def render_settings(settings: Settings, path: str) -> str:
         f"# config: {config}",
         f"# root: {settings.root}",
         "[tool.mldebt]",
-        _line("select", _codes(settings.selected), _selection_source(settings, config)),
+        _line("select", sorted(settings.selected), _selection_source(settings, config)),
     ]
     exclude = list(settings.exclude)
     default_exclude = exclude == list(DEFAULT_EXCLUDE)
@@ -94,7 +90,7 @@ def render_settings(settings: Settings, path: str) -> str:
             source = f"{config}: per-file-ignores"
         else:
             source = f"{config}: extend-per-file-ignores"
-        lines.append(_line(f'"{glob}"', _codes(codes), source))
+        lines.append(_line(f'"{glob}"', sorted(codes), source))
     for slug, category in categories().items():
         if not category.options:
             continue
