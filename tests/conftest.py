@@ -75,7 +75,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Pa
 def _file_name(keyword: str) -> str:
     """``src__train_py`` -> ``src/train.py``; ``gitignore`` -> ``.gitignore``."""
     name = keyword.replace("__", "/")
-    for suffix in ("py", "pyi", "toml", "yaml", "txt"):
+    for suffix in ("py", "pyi", "ipynb", "toml", "yaml", "txt"):
         if name.endswith("_" + suffix):
             return name[: -len(suffix) - 1] + "." + suffix
     if name.endswith("gitignore"):

@@ -88,7 +88,8 @@ def test_json_output_has_every_field(run_cli: Run, project: Project) -> None:
         "name": "unseeded-global-rng",
         "category": "unseeded-randomness",
         "message": "`random.shuffle` draws from the `random` module's global RNG, "
-        "which this program never seeds",
+        "which this program never seeds; call `random.seed(seed)` at start-up, or "
+        "draw from `random.Random(seed)`",
         "fix": {
             "applicability": "unsafe",
             "message": "Seed the `random` module's global RNG with `random.seed(0)`",

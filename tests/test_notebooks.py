@@ -40,9 +40,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 CHECKOUT = Path(__file__).resolve().parents[1]
 # The rule families these tests are about (the others have their own tests).
 RULES = "MLD001,MLD1,MLD2"
+RANDOM_ADVICE = (
+    "; call `random.seed(seed)` at start-up, or draw from `random.Random(seed)`"
+)
 SHUFFLE = (
     "`random.shuffle` draws from the `random` module's global RNG, "
-    "which this program never seeds"
+    "which this program never seeds" + RANDOM_ADVICE
 )
 
 
@@ -298,7 +301,8 @@ def test_a_seed_in_a_later_cell_does_not_count(run_cli: Run, here: Path) -> None
     lines = run_cli("check", "--select", RULES).out.splitlines()
     assert lines[0] == (
         "nb.ipynb:cell 1:2:1: MLD101 `random.shuffle` draws from the `random` "
-        "module's global RNG, which this program only seeds after this draw"
+        "module's global RNG, which this program only seeds after this draw runs "
+        "(`random.seed`)" + RANDOM_ADVICE
     )
 
 
@@ -369,7 +373,7 @@ def test_noqa_on_a_cell_line_silences_that_line_only(run_cli: Run, here: Path) -
     lines = run_cli("check", "--select", RULES).out.splitlines()
     assert lines[:2] == [
         "nb.ipynb:cell 2:2:1: MLD101 `random.shuffle` draws from the `random` "
-        "module's global RNG, which this program never seeds",
+        "module's global RNG, which this program never seeds" + RANDOM_ADVICE,
         "Found 1 finding.",
     ]
 

@@ -99,14 +99,85 @@ def test_library_flagged_when_no_importing_program_seeds(
     )
     result = run_cli("check", "--output-format", "json", "lib.py")
     assert codes(result) == [("lib.py", "MLD101")]
-    assert "no program importing this module seeds" in result.out
+    assert "`train.py`, a program importing this module, never seeds" in result.out
     assert (root / ".mldebt_cache" / "project-index.json").is_file()
     assert (root / ".mldebt_cache" / ".gitignore").read_text().endswith("*\n")
 
 
-def test_unimported_library_is_flagged(run_cli: Run, project: Project) -> None:
-    project(lib_py=LIB)
+def test_a_library_no_program_of_the_project_runs_is_not_judged(
+    run_cli: Run, project: Project
+) -> None:
+    # its users' programs, outside this project, are the ones that must seed
+    root = project(lib_py=LIB, tests__test_lib_py="import lib\n\nlib.jitter(1)\n")
+    assert codes(run_cli("check", "--output-format", "json")) == []
+    # unless the project says to judge every module on its own
+    (root / "pyproject.toml").write_text(
+        "[tool.mldebt.unseeded-randomness]\ncheck-library-modules = true\n"
+    )
     assert codes(run_cli("check", "--output-format", "json")) == [("lib.py", "MLD101")]
+
+
+def test_a_seeding_notebook_pins_the_library_it_imports(
+    run_cli: Run, project: Project
+) -> None:
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Train"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": 1,
+            "outputs": [],
+            "source": ["%pip install numpy\n", "import numpy as np\n", "import lib\n"],
+        },
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": 2,
+            "outputs": [],
+            "source": ["np.random.seed(0)\n", "lib.jitter(1)\n"],
+        },
+    ]
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    unseeded = json.loads(json.dumps(notebook))
+    unseeded["cells"][2]["source"] = ["lib.jitter(1)\n"]
+    project(lib_py=LIB, notebooks__train_ipynb=json.dumps(unseeded))
+    result = run_cli("check", "--output-format", "json", "--select", "MLD101", "lib.py")
+    assert codes(result) == [("lib.py", "MLD101")]
+    assert "`notebooks/train.ipynb`, a program importing this module" in result.out
+    project(notebooks__train_ipynb=json.dumps(notebook))
+    result = run_cli("check", "--output-format", "json", "--select", "MLD101", "lib.py")
+    assert codes(result) == []
+
+
+def test_a_helper_is_credited_with_what_its_body_seeds(
+    run_cli: Run, project: Project
+) -> None:
+    project(
+        lib_py=LIB,
+        utils_py="import torch\n\n\ndef set_seed(seed):\n    torch.manual_seed(seed)\n",
+        train_py="import lib\nfrom utils import set_seed\n\n"
+        "if __name__ == '__main__':\n    set_seed(0)\n    lib.jitter(1)\n",
+    )
+    # the helper seeds torch only: numpy, which lib.py draws from, stays unseeded
+    result = run_cli("check", "--output-format", "json", "lib.py")
+    assert codes(result) == [("lib.py", "MLD101")]
+    project(
+        utils_py="import numpy as np\n\n\ndef set_seed(seed):\n    np.random.seed(seed)\n"
+    )
+    assert codes(run_cli("check", "--output-format", "json", "lib.py")) == []
+
+
+def test_a_demo_main_block_is_not_a_program(run_cli: Run, project: Project) -> None:
+    project(
+        model_py="import torch\n\n\nclass Net(torch.nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        "        self.w = torch.nn.Parameter(torch.randn(3))\n\n\n"
+        "if __name__ == '__main__':\n    print(Net()(torch.randn(1, 3)).shape)\n",
+        train_py="import torch\nfrom model import Net\n\n"
+        "if __name__ == '__main__':\n    torch.manual_seed(0)\n    Net()\n",
+    )
+    # the demo's own draw is a demo; the class's draw is pinned by train.py
+    assert codes(run_cli("check", "--output-format", "json", "model.py")) == []
 
 
 def test_index_cache_is_refreshed_and_optional(run_cli: Run, project: Project) -> None:
@@ -174,6 +245,9 @@ def test_checking_one_file_beside_a_fifo_and_a_device_link_finishes(
 ) -> None:
     # `mkfifo pipe.py; mldebt check lib.py` used to hang in the project index
     (tmp_path / "lib.py").write_text(LIB)
+    (tmp_path / "train.py").write_text(
+        "import lib\n\nif __name__ == '__main__':\n    main()\n"
+    )
     os.mkfifo(tmp_path / "pipe.py")
     (tmp_path / "zeros.py").symlink_to("/dev/zero")
     completed = run_mldebt_child(tmp_path, "lib.py", "--output-format", "json")

@@ -3,7 +3,8 @@ the facts each rule family records about every file.
 
 pre-commit passes only the changed files, but some findings depend on other files
 (whether a library module's random draws are pinned depends on the programs that
-import it). This index is built from the raw text of every Python file under the
+import it). This index is built from the raw text of every Python file (and the
+code cells of every notebook: a notebook runs as a program) under the
 config's folder with a few regular expressions (no parsing), once per process and
 before worker processes fork; an on-disk cache keyed by each file's content skips
 the scan of unchanged files. Only regular files of at most ``MAX_SOURCE_BYTES``
@@ -38,6 +39,12 @@ _CACHE_NAME = "project-index.json"
 MAX_WALKED_FILES = 50_000
 # A source file larger than this is generated code, not a module people import.
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
+# Notebooks carry their outputs (plots, tables): they may be larger.
+MAX_NOTEBOOK_BYTES = 32 * 1024 * 1024
+# Bumped when what the cache records changes shape or meaning.
+_CACHE_FORMAT = 2
+_INDEXED = (".py", ".ipynb")
+_MAGIC = re.compile(r"^([ \t]*)([%!])", re.MULTILINE)
 _SKIPPED_FOLDERS = frozenset(
     {
         ".git",
@@ -87,7 +94,7 @@ class ModuleInfo:
     path: str  # relative to the project root, with "/"
     names: tuple[str, ...]  # dotted module names it can be imported as
     imports: tuple[str, ...]  # module names it imports (candidates, absolute)
-    has_main_guard: bool
+    has_main_guard: bool  # runs as a program: a `__main__` block, or a notebook
     # FactScanner.name -> what that scanner found in the file
     facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -143,6 +150,26 @@ def _aliases(text: str, package: str) -> tuple[dict[str, str], list[str]]:
     return aliases, modules
 
 
+def notebook_code(text: str) -> str:
+    """A notebook's code cells joined in order (IPython magics and shell lines
+    commented out), or ``""`` for a file that is not a notebook."""
+    try:
+        cells = json.loads(text).get("cells", [])
+        sources = [
+            (
+                "".join(cell["source"])
+                if isinstance(cell["source"], list)
+                else cell["source"]
+            )
+            for cell in cells
+            if isinstance(cell, dict) and cell.get("cell_type") == "code"
+        ]
+    except (ValueError, AttributeError, KeyError, TypeError, RecursionError):
+        return ""
+    code = "\n".join(str(source) for source in sources)
+    return _MAGIC.sub(r"\1#\2", code)
+
+
 def scan_module(
     relative: str,
     text: str,
@@ -152,7 +179,8 @@ def scan_module(
     """Index one file from its text, with each family's ``scanners`` and the
     families' ``options`` (by category; a family without an entry gets none)."""
     options = options or {}
-    names = module_names(relative)
+    # a notebook is not importable; it runs as a program
+    names = () if relative.endswith(".ipynb") else module_names(relative)
     # relative imports resolve against the longest name (the path from the root)
     package = names[0].rpartition(".")[0] if names else ""
     if relative.endswith("__init__.py") and names:
@@ -162,7 +190,7 @@ def scan_module(
         path=relative,
         names=names,
         imports=tuple(dict.fromkeys(modules)),
-        has_main_guard=bool(_MAIN.search(text)),
+        has_main_guard=relative.endswith(".ipynb") or bool(_MAIN.search(text)),
         facts={
             scanner.name: scanner.scan(text, aliases, options.get(scanner.category, {}))
             for scanner in scanners
@@ -196,7 +224,9 @@ class ProjectIndex:
         cached = index._read_cache() if use_cache else {}
         fresh: dict[str, tuple[str, ModuleInfo]] = {}
         for relative, absolute in index._files():
-            data = read_regular_file(absolute, MAX_SOURCE_BYTES)
+            notebook = relative.endswith(".ipynb")
+            limit = MAX_NOTEBOOK_BYTES if notebook else MAX_SOURCE_BYTES
+            data = read_regular_file(absolute, limit)
             if data is None:
                 continue
             # keyed on content: an edit that keeps the size and restores the
@@ -207,6 +237,8 @@ class ProjectIndex:
                 info = entry[1]
             else:
                 text = data.decode("utf-8", errors="replace")
+                if notebook:
+                    text = notebook_code(text)
                 info = scan_module(relative, text, index.scanners, index.options)
             fresh[relative] = (digest, info)
             index.modules[relative] = info
@@ -221,7 +253,7 @@ class ProjectIndex:
         listed = git_visible_files(self.root, untracked=False)
         if listed is not None:
             for relative in sorted(listed):
-                if relative.endswith(".py"):
+                if relative.endswith(_INDEXED):
                     yield relative, os.path.join(self.root, relative)
             return
         seen = 0
@@ -235,7 +267,7 @@ class ProjectIndex:
             if seen > MAX_WALKED_FILES:
                 return  # not a project folder (a home directory?): index what we have
             for name in sorted(files):
-                if name.endswith(".py"):
+                if name.endswith(_INDEXED):
                     absolute = os.path.join(folder, name)
                     relative = os.path.relpath(absolute, self.root).replace(os.sep, "/")
                     yield relative, absolute
@@ -256,6 +288,11 @@ class ProjectIndex:
         if relative.startswith(".."):
             return None
         return relative.replace(os.sep, "/")
+
+    def module_named(self, name: str) -> ModuleInfo | None:
+        """The project module importable as ``name`` (``pkg.utils``), or None."""
+        relative = self._by_name.get(name)
+        return self.modules[relative] if relative is not None else None
 
     def importers(self, path: str) -> list[ModuleInfo]:
         """Every project module that imports ``path``, directly or through others."""
@@ -302,6 +339,8 @@ class ProjectIndex:
             data = read_cache_file(os.path.join(self.root, CACHE_FOLDER), _CACHE_NAME)
             if data.get("version") != __version__:
                 return {}
+            if data.get("format") != _CACHE_FORMAT:
+                return {}
             if data.get("scanners") != self._scanner_stamp():
                 return {}
             return {
@@ -326,6 +365,7 @@ class ProjectIndex:
     def _write_cache(self, entries: dict[str, tuple[str, ModuleInfo]]) -> None:
         data = {
             "version": __version__,
+            "format": _CACHE_FORMAT,
             "scanners": self._scanner_stamp(),
             "files": {
                 relative: {

@@ -1,10 +1,11 @@
 """Unseeded randomness (MLD1xx): randomness the program does not pin.
 
-Randomness is judged the way it runs. A program (a file with an
-``if __name__ == "__main__":`` block, module-level draws, a notebook, or a path
-matching ``entrypoints``) must seed each generator it draws from before it draws.
-A library module (only functions and classes) is pinned when a program of the
-project that imports it, directly or through other modules, seeds that generator.
+Randomness is judged the way it runs. A program (a file whose
+``if __name__ == "__main__":`` block runs the program's work, a run script, a
+notebook, or a path matching ``entrypoints``) must seed each generator it draws
+from before the draw runs. A library module is pinned when a program of the
+project that imports it, directly or through other modules, seeds that generator;
+it is reported only when such programs exist and none seeds. Off in test files.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from mldebt.engine.options import Option
 
 TITLE = "Randomness the program does not pin"
 
+# Tests draw random inputs on purpose, and the test runner, not a program of the
+# project, runs them: the family is off in test files unless a project turns it on.
+OFF_IN_TESTS = True
+
 SEED_FUNCTIONS_OPTION = Option(
     "seed-functions",
     list,
     ["set_seed", "seed_everything", "set_random_seed", "seed_all"],
-    "Qualified or bare names of functions that seed every RNG when called with a "
-    "seed (e.g. `myproject.utils.seed_all`); bare names match any call of that name.",
+    "Qualified or bare names of functions that seed when called with a seed (e.g. "
+    "`myproject.utils.seed_all`); bare names match any call of that name. One the "
+    "project defines counts for what its body seeds; others seed every RNG.",
 )
 
 ENTRYPOINTS_OPTION = Option(
@@ -55,7 +61,8 @@ LIBRARY_OPTION = Option(
     bool,
     False,
     "Judge every module on its own seeding, as if it were a program, instead of "
-    "by the programs of the project that import it.",
+    "by the programs of the project that import it (a module no program of the "
+    "project imports is then reported too).",
 )
 
 # Read by every rule of the family and by its project index.

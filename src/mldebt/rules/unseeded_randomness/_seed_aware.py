@@ -5,18 +5,26 @@ by what the file, or the programs importing it, seed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import libcst as cst
 
 from mldebt.engine.helpers import matches_path_globs
-from mldebt.engine.project import importing_programs
+from mldebt.engine.project import ModuleInfo, importing_programs
 from mldebt.engine.rule import Rule
 from mldebt.engine.traversal import FileContext
-from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
+from mldebt.rules.unseeded_randomness._programs import DEMO, PROGRAM
+from mldebt.rules.unseeded_randomness._project_seeds import (
+    HELPER_SEEDS,
+    PROGRAM_ROLE,
+    SEED_CALLS,
+)
 from mldebt.rules.unseeded_randomness._seeding import (
     SeedTracker,
+    Site,
     families_seeded_by_names,
+    helper_body,
     names_none,
 )
 from mldebt.rules.unseeded_randomness.api import NUMPY, RANDOM, TENSORFLOW, TORCH
@@ -28,7 +36,21 @@ FAMILY_LABEL = {
     TENSORFLOW: "TensorFlow's global seed",
 }
 
-NO_IMPORTER = "no program importing this module seeds"
+
+@dataclass(frozen=True)
+class _Importers:
+    families: frozenset[str]  # seeded by at least one of them
+    programs: tuple[str, ...]  # their paths, relative to the project's root
+
+
+def runs_as_program(info: ModuleInfo) -> bool:
+    """Whether an indexed file runs as a program: a notebook, or a ``__main__``
+    block that is not a demo of the module's classes."""
+    if info.path.endswith(".ipynb"):
+        return True
+    role = info.fact(PROGRAM_ROLE)
+    return role[0] == PROGRAM if role else info.has_main_guard
+
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -41,7 +63,7 @@ class SeedAwareRule(Rule):
     the project index then records every file's seeding calls for them.
     """
 
-    project_facts = (SEED_CALLS,)
+    project_facts = (SEED_CALLS, PROGRAM_ROLE, HELPER_SEEDS)
 
     def on_begin_file(self) -> None:
         """Use the file's tracker: one for all the rules that see seeds alike."""
@@ -51,10 +73,6 @@ class SeedAwareRule(Rule):
         self.seeds = self.ctx.file_fact(
             key, lambda: SeedTracker(self.ctx, frozenset(seed_functions), trust)
         )
-
-    def visit_If(self, node: cst.If) -> None:
-        """Feed the tracker."""
-        self.seeds.visit_if(node)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         """Feed the tracker."""
@@ -68,9 +86,10 @@ class SeedAwareRule(Rule):
         """What the rule does with each call (``qualname`` is resolved already)."""
 
     def is_program(self, module_level_draws: bool) -> bool:
-        """Whether the file is judged on its own seeding: it has a ``__main__``
-        block, draws at module level, is a notebook, matches ``entrypoints``, or
-        the ``check-library-modules`` option says to judge every module alone."""
+        """Whether the file is judged on its own seeding: its ``__main__`` block
+        runs a program (not a demo of its classes), it draws at module level, is a
+        notebook, matches ``entrypoints``, or the ``check-library-modules`` option
+        says to judge every module alone."""
         return (
             self.seeds.is_program
             or module_level_draws
@@ -79,24 +98,76 @@ class SeedAwareRule(Rule):
             or matches_path_globs(self.ctx.relative_path, self.option("entrypoints"))
         )
 
-    def seeded_by_importers(self) -> frozenset[str]:
-        """RNG families that some program importing this library module (directly
-        or through other project modules) seeds."""
+    def start_judging(self, sites: Iterable[Site]) -> None:
+        """Decide, once per file, whether it is a program (``sites`` are where the
+        rule's draws are: one at module level, or in a function that module-level
+        code calls, makes a run script of it) before asking ``unpinned``."""
+        seeds = self.seeds
+        self._alone = self.is_program(
+            any(
+                site.module_level
+                or (site.function is not None and seeds.first_reach(site.function))
+                for site in sites
+            )
+        )
+        self._importers: _Importers | None = None
+
+    def unpinned(self, family: str, site: Site) -> str | None:
+        """None when a seed of ``family`` runs before a draw at ``site``; else who
+        fails to seed it, as the end of "..., which {who}"."""
+        seeds = self.seeds
+        if seeds.seeded_for(family, site):
+            return None
+        if site.in_main and seeds.role == DEMO:
+            return None  # a demo of the module's classes, not a run of the program
+        if self._alone:
+            who = "this program never seeds"
+            late = seeds.late_seed(family)
+            others = seeds.other_seeds(family)
+            if late is not None:
+                who = f"this program only seeds after this draw runs (`{late}`)"
+            elif others:
+                listed = ", ".join(f"`{name}`" for name in others[:2])
+                who += (
+                    f" ({listed} pin{'s' if len(others) == 1 else ''} other generators)"
+                )
+            return who
+        importers = self._importing()
+        if family in importers.families or not importers.programs:
+            return None  # no program of this project runs it unseeded
+        return (
+            f"`{importers.programs[0]}`, a program importing this module, never seeds"
+        )
+
+    def _importing(self) -> _Importers:
+        if self._importers is None:
+            self._importers = self._importing_programs()
+        return self._importers
+
+    def _importing_programs(self) -> _Importers:
+        """The programs importing this module (directly or through other project
+        modules) and the RNG families one of them seeds."""
         index = self.ctx.project_index()
         if index is None:
-            return frozenset()
+            return _Importers(frozenset(), ())
         patterns: list[str] = self.option("entrypoints")
-        entrypoints = [
+        entrypoints = {
             path for path in index.modules if matches_path_globs(path, patterns)
+        }
+        programs = [
+            info
+            for info in importing_programs(index, self.ctx.path, entrypoints)
+            if info.path in entrypoints or runs_as_program(info)
         ]
-        calls = [
-            call
-            for program in importing_programs(index, self.ctx.path, entrypoints)
-            for call in program.fact(SEED_CALLS)
-        ]
-        return families_seeded_by_names(
-            calls, self.seeds.seed_functions, self.seeds.trust_seed_like_names
-        )
+        families: set[str] = set()
+        for program in programs:
+            families |= families_seeded_by_names(
+                program.fact(SEED_CALLS),
+                self.seeds.seed_functions,
+                self.seeds.trust_seed_like_names,
+                lambda name: helper_body(index, name),
+            )
+        return _Importers(frozenset(families), tuple(p.path for p in programs))
 
     def seed_here(self) -> str | None:
         """The seed a fix at the current point of the walk writes: the ``seed``

@@ -148,6 +148,11 @@ SEEDERS: dict[str, Seeder] = {
     "delu.random.seed": Seeder(_TORCH_STACK, "base_seed"),
     "delu.random.init": Seeder(_TORCH_STACK, "base_seed"),
     "zero.set_randomness": Seeder(_TORCH_STACK, "seed"),
+    # their older names: `improve_reproducibility(seed)` (None draws a seed)
+    "zero.improve_reproducibility": Seeder(_TORCH_STACK, "seed"),
+    "zero.random.improve_reproducibility": Seeder(_TORCH_STACK, "seed"),
+    "delu.improve_reproducibility": Seeder(_TORCH_STACK, "base_seed"),
+    "delu.random.improve_reproducibility": Seeder(_TORCH_STACK, "base_seed"),
     "zero.random.set_randomness": Seeder(_TORCH_STACK, "seed"),
     # MONAI: `set_determinism(seed=...)` has a fixed default seed; None turns it off
     "monai.utils.set_determinism": Seeder(_TORCH_STACK, "seed"),

@@ -23,7 +23,7 @@ from mldebt.rules.unseeded_randomness._seed_aware import (
     literal_value,
     receiver_origin,
 )
-from mldebt.rules.unseeded_randomness._seeding import names_none
+from mldebt.rules.unseeded_randomness._seeding import Site, names_none
 from mldebt.rules.unseeded_randomness.api import (
     NUMPY,
     OTHER_RANDOM_STATE,
@@ -68,9 +68,8 @@ class MissingRandomState(SeedAwareRule):
 
     With `random_state=None`, scikit-learn, pandas and map-style `datasets`
     shuffles draw from numpy's global RNG, so a deterministic `np.random.seed(k)`
-    also pins them: one that runs before a module-level call, one anywhere in the
-    file for calls inside functions, or, for a library module, one in a program of
-    the project that imports it (as in MLD101). A `.sample(...)` counts as pandas'
+    also pins them: one that runs first in the program's order, or, for a library
+    module, one in a program of the project that imports it (as in MLD101). A `.sample(...)` counts as pandas'
     only with a pandas keyword (`n=`, `frac=`, `replace=`, `weights=`, `axis=`),
     and a `.shuffle()` as `datasets`' only on a dataset the code got from
     `datasets` (`load_dataset(...)["train"]`).
@@ -200,8 +199,7 @@ class MissingRandomState(SeedAwareRule):
                 node,
                 self.ctx.anchor_for(node),
                 f"`{shown}` is random and gets no `{keyword}`",
-                self.seeds.sequence,
-                not self.ctx.names.in_function(),
+                self.seeds.site(),
                 fix,
             )
         )
@@ -211,11 +209,9 @@ class MissingRandomState(SeedAwareRule):
         # numpy's global RNG: a numpy seed in effect pins them, as for MLD101.
         if not self.pending:
             return
-        alone = self.is_program(any(item.module_level for item in self.pending))
-        by_importers = frozenset() if alone else self.seeded_by_importers()
+        self.start_judging(item.site for item in self.pending)
         for item in self.pending:
-            sequence = item.sequence if item.module_level else None
-            if self.seeds.seeded(NUMPY, sequence) or NUMPY in by_importers:
+            if self.unpinned(NUMPY, item.site) is None:
                 continue
             self.report(item.node, item.message, fix=item.fix, anchor=item.anchor)
 
@@ -300,6 +296,8 @@ class MissingRandomState(SeedAwareRule):
             from sklearn.model_selection import train_test_split
             def split(df, X, y):
                 return train_test_split(X, y, test_size=0.25, stratify=y)
+            if __name__ == "__main__":
+                split(*load())
             """,
             line=3,
             column=12,
@@ -307,6 +305,8 @@ class MissingRandomState(SeedAwareRule):
             from sklearn.model_selection import train_test_split
             def split(df, X, y):
                 return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+            if __name__ == "__main__":
+                split(*load())
             """,
         ),
         Invalid(
@@ -335,6 +335,7 @@ class MissingRandomState(SeedAwareRule):
         ),
         Invalid(
             "import pandas as pd\ndef split(df):\n    return df.sample(frac=0.2)\n"
+            "if __name__ == '__main__':\n    split(pd.read_csv('a.csv'))\n"
         ),
         Invalid(
             "from sklearn.datasets import make_classification\nX, y = make_classification(100)\n"
@@ -352,8 +353,7 @@ class _Pending:
     node: cst.Call
     anchor: cst.CSTNode
     message: str
-    sequence: int
-    module_level: bool
+    site: Site
     fix: Fix | None
 
 

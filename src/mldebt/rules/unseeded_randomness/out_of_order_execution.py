@@ -114,7 +114,7 @@ class OutOfOrderExecution(SeedAwareRule):
             return
         seeds = self.seeds
         families = frozenset(
-            family for family, at in seeds.seeds if at == seeds.sequence
+            seed.family for seed in seeds.seeds if seed.sequence == seeds.sequence
         )
         if families:
             self.seed_calls.append(self._event(node, qualname, families))

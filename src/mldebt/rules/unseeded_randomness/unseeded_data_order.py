@@ -16,12 +16,12 @@ from mldebt.engine.helpers import (
 from mldebt.engine.rule import Fix, Invalid, Valid
 from mldebt.rules.unseeded_randomness._seed_aware import (
     FAMILY_LABEL,
-    NO_IMPORTER,
     SeedAwareRule,
     keyword_names,
     literal_value,
     receiver_origin,
 )
+from mldebt.rules.unseeded_randomness._seeding import Site
 from mldebt.rules.unseeded_randomness.api import TENSORFLOW, TORCH, TORCH_DATA_ORDER
 
 
@@ -35,8 +35,11 @@ class UnseededDataOrder(SeedAwareRule):
     `torch.manual_seed` (or a framework seeder); and `tf.data` `.shuffle(...)`
     without `seed=` when `tf.random.set_seed` is never called. A `DataLoader` that
     does not shuffle is never flagged. Programs and library modules are judged as
-    in MLD101: a library module is pinned by the programs of the project that
-    import it.
+    in MLD101 (a library module is pinned by the programs of the project that
+    import it), with one difference: a loader or sampler does not draw when it is
+    built but when it is used, so one assigned to a name is judged at the name's
+    first use (iterated, passed on): built, then `torch.manual_seed(0)`, then
+    iterated is seeded.
 
     ## Why is this bad?
     The order of batches changes every run, and so do the gradients, the learned
@@ -81,14 +84,37 @@ class UnseededDataOrder(SeedAwareRule):
     def on_begin_file(self) -> None:
         super().on_begin_file()
         self.candidates: list[
-            tuple[cst.Call, cst.CSTNode, str, str, int, bool, Fix | None]
+            tuple[cst.Call, cst.CSTNode, str, str, Site, Fix | None]
         ] = []
+        # a loader or sampler assigned to a name draws when the name is used
+        self.assigned: dict[str, cst.Call] = {}
+        self.first_uses: dict[cst.Call, Site] = {}
+
+    def visit_Name(self, node: cst.Name) -> None:
+        """Note the first use of a name a shuffling loader was assigned to."""
+        call = self.assigned.get(node.value)
+        if call is not None and call not in self.first_uses:
+            seeds = self.seeds
+            self.first_uses[call] = Site(seeds.sequence + 1, seeds.function())
+
+    def first_use(self, node: cst.Call, made: Site) -> Site:
+        """Where a loader or sampler first draws: where the name it was assigned
+        to is first used (iterated, passed on), else where it is made."""
+        return self.first_uses.get(node, made)
+
+    def _note_assignment(self, node: cst.Call) -> None:
+        parent = self.ctx.parent(node)
+        if (
+            isinstance(parent, cst.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            self.assigned[parent.targets[0].target.value] = node
 
     def check_call(self, node: cst.Call, qualname: str | None) -> None:
         if has_star_args(node):
             return
         ctx = self.ctx
-        module_level = not ctx.names.in_function()
         if qualname is None:
             func = node.func
             if (
@@ -105,11 +131,11 @@ class UnseededDataOrder(SeedAwareRule):
                         ctx.anchor_for(node),
                         "Dataset.shuffle",
                         TENSORFLOW,
-                        self.seeds.sequence,
-                        module_level,
+                        self.seeds.site(),
                         None,
                     )
                 )
+                self._note_assignment(node)
             return
         parts = qualname.split(".")
         if parts[:3] != ["torch", "utils", "data"]:
@@ -131,11 +157,11 @@ class UnseededDataOrder(SeedAwareRule):
                 ctx.anchor_for(node),
                 qualname,
                 TORCH,
-                self.seeds.sequence,
-                module_level,
+                self.seeds.site(),
                 self._generator_fix(node) if generator is None else None,
             )
         )
+        self._note_assignment(node)
 
     def _generator_fix(self, node: cst.Call) -> Fix | None:
         torch_alias = next(
@@ -160,15 +186,12 @@ class UnseededDataOrder(SeedAwareRule):
     def end_file(self) -> None:
         if not self.candidates:
             return
-        alone = self.is_program(any(c[5] for c in self.candidates))
-        by_importers = frozenset() if alone else self.seeded_by_importers()
-        for node, anchor, shown, family, sequence, module_level, fix in self.candidates:
-            if self.seeds.seeded(family, sequence if module_level else None):
-                continue
-            if family in by_importers:
+        self.start_judging(c[4] for c in self.candidates)
+        for node, anchor, shown, family, site, fix in self.candidates:
+            who = self.unpinned(family, self.first_use(node, site))
+            if who is None:
                 continue
             keyword = "generator" if family == TORCH else "seed"
-            who = "this program never seeds" if alone else NO_IMPORTER
             self.report(
                 node,
                 f"`{shown}` shuffles with {FAMILY_LABEL[family]}, which {who}, "
@@ -178,6 +201,19 @@ class UnseededDataOrder(SeedAwareRule):
             )
 
     valid = (
+        Valid("""
+            import torch
+            from torch.utils.data import DataLoader
+            loader = DataLoader(ds, batch_size=8, shuffle=True)  # made, not drawn yet
+            torch.manual_seed(0)
+            for batch in loader:  # the first use: after the seed
+                pass
+            """),
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "def make_loader(ds):  # a library no program of this project runs\n"
+            "    return DataLoader(ds, batch_size=8, shuffle=True)\n"
+        ),
         Valid(
             "from torch.utils.data import DataLoader\n"
             "if __name__ == '__main__':\n    val_loader = DataLoader(val_ds, batch_size=64)\n"
@@ -246,11 +282,13 @@ class UnseededDataOrder(SeedAwareRule):
         Invalid(
             "import tensorflow as tf\nds = tf.data.Dataset.range(10).shuffle(10)\n"
         ),
-        Invalid(
-            "from torch.utils.data import DataLoader\n"
-            "def make_loader(ds):  # library code that no program of the project seeds\n"
-            "    return DataLoader(ds, batch_size=8, shuffle=True)\n"
-        ),
+        Invalid("""
+            import torch
+            from torch.utils.data import DataLoader
+            loader = DataLoader(ds, batch_size=8, shuffle=True)
+            first = next(iter(loader))  # drawn before the seed
+            torch.manual_seed(0)
+            """),
         Invalid(
             "import torch\nfrom torch.utils.data import DataLoader\n"
             "loader = DataLoader(ds, batch_size=8, shuffle=True)\ntorch.manual_seed(0)  # too late\n"

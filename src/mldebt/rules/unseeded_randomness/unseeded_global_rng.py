@@ -6,17 +6,15 @@ it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import libcst as cst
 
 from mldebt.engine.helpers import argument, is_none
 from mldebt.engine.rule import Fix, Invalid, Valid
-from mldebt.rules.unseeded_randomness._seed_aware import (
-    FAMILY_LABEL,
-    NO_IMPORTER,
-    SeedAwareRule,
-)
+from mldebt.rules.unseeded_randomness._seed_aware import FAMILY_LABEL, SeedAwareRule
+from mldebt.rules.unseeded_randomness._seeding import Site
 from mldebt.rules.unseeded_randomness.api import (
     GLOBAL_RNG_CALLS,
     IMPLICIT_DRAWS,
@@ -43,7 +41,28 @@ _FAMILY_MODULE = {
     TENSORFLOW: "tensorflow",
 }
 
-_NUMPY_HINT = "; draw from a seeded `np.random.default_rng(seed)` instead"
+# A draw that only gives an export or a trace an input of the right shape.
+_TRACING_CALLS = frozenset(
+    {
+        "torch.onnx.export",
+        "torch.jit.trace",
+        "torch.jit.trace_module",
+        "torch.export.export",
+        "torch.fx.symbolic_trace",
+    }
+)
+_DUMMY_INPUT = re.compile(
+    r"(dummy|fake|example|sample|test|trace|tracing)_?(input|inputs|x|tensor|batch)s?",
+    re.IGNORECASE,
+)
+
+# What to do, per library (the message's last words).
+_ADVICE = {
+    NUMPY: "; draw from a seeded `np.random.default_rng(seed)` instead",
+    RANDOM: "; call `random.seed(seed)` at start-up, or draw from `random.Random(seed)`",
+    TORCH: "; call `torch.manual_seed(seed)` at start-up, or pass a seeded `generator=`",
+    TENSORFLOW: "; call `tf.random.set_seed(seed)` at start-up, or pass `seed=`",
+}
 
 
 @dataclass
@@ -56,6 +75,7 @@ class _Draw:
     sequence: int
     # the module-level statement the draw runs in (None outside the walk)
     top: cst.CSTNode | None
+    site: Site
 
 
 class UnseededGlobalRng(SeedAwareRule):
@@ -87,14 +107,30 @@ class UnseededGlobalRng(SeedAwareRule):
     are. Explicit draws (`torch.randn`, `nn.init.*_`, `np.random.*`) are one
     finding each.
 
-    Who must seed: a program (a file with an `if __name__ == "__main__":` block,
-    module-level random draws, or a path matching the `entrypoints` option) is
-    judged on its own seeding; a seed only counts for a module-level draw when it
-    comes before it. A library module (only functions and classes) is judged by the
-    project: its draws are pinned when a program of the project that imports it,
-    directly or through other modules, seeds that generator. mldebt reads the other
-    modules for this even when pre-commit passes only the changed files (a small
-    import/seed index, cached in `.mldebt_cache/`; `--no-cache` turns the cache off).
+    Who must seed: a program (a file whose `if __name__ == "__main__":` block runs
+    the program's work, a run script with module-level draws or module-level calls
+    of its functions that draw, a notebook, or a path matching the `entrypoints`
+    option) is judged on its own seeding, in the order it runs: a seed counts for
+    a module-level draw when it comes before it, for a draw in a function when it
+    comes before it in that function, or at module level before the call that
+    first reaches the function (`main()` then `torch.manual_seed(0)` is too late);
+    a seed in another function is taken to run first. A `__main__` block that only
+    builds the file's own classes (to print a shape, to profile them) or runs its
+    tests, and calls none of the file's functions nor trains or writes anything,
+    is a demo: its draws are not reported and the file is a library module.
+
+    A library module is judged by the project: its draws are pinned when a program
+    of the project that imports it, directly or through other modules (notebooks
+    included), seeds that generator; they are reported, naming one such program,
+    when none does; and not at all when no program of the project imports it (its
+    users' programs must seed; `check-library-modules` judges it alone). mldebt
+    reads the other modules for this even when pre-commit passes only the changed
+    files (a small import/seed index, cached in `.mldebt_cache/`; `--no-cache`
+    turns the cache off). A project helper such as `utils.set_seed(seed)` counts
+    for the generators its body seeds.
+
+    Each message ends with what to do for that library, and names the seed that
+    came too late or the seeders that pin other generators only.
 
     ## Why is this bad?
     Without a seed every run draws different numbers: a different train/test split,
@@ -155,6 +191,8 @@ class UnseededGlobalRng(SeedAwareRule):
             given = argument(node, own)
             if given is not None and not is_none(given.value):
                 return
+        if self._feeds_a_dummy_input():
+            return
         ctx = self.ctx
         self.draws.append(
             _Draw(
@@ -165,39 +203,65 @@ class UnseededGlobalRng(SeedAwareRule):
                 not ctx.names.in_function(),
                 self.seeds.sequence,
                 ctx.ancestors[1] if len(ctx.ancestors) > 1 else None,
+                self.seeds.site(),
             )
         )
+
+    def _feeds_a_dummy_input(self) -> bool:
+        """Whether the draw at this point of the walk only makes an input of the
+        right shape: passed to an export or trace call, or stored in a name like
+        ``dummy_input`` (bound or appended to). Its values change nothing."""
+        for node in reversed(self.ctx.ancestors):
+            if isinstance(node, cst.Call):
+                if self.ctx.qualified_name(node.func) in _TRACING_CALLS:
+                    return True
+                func = node.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value in ("append", "extend")
+                    and isinstance(func.value, cst.Name)
+                    and _DUMMY_INPUT.fullmatch(func.value.value)
+                ):
+                    return True
+            elif isinstance(node, (cst.Assign, cst.AnnAssign)):
+                targets = (
+                    [t.target for t in node.targets]
+                    if isinstance(node, cst.Assign)
+                    else [node.target]
+                )
+                return any(
+                    isinstance(t, cst.Name) and _DUMMY_INPUT.fullmatch(t.value)
+                    for t in targets
+                )
+            elif isinstance(node, cst.BaseStatement):
+                return False
+        return False
 
     def end_file(self) -> None:
         if not self.draws:
             return
-        alone = self.is_program(any(draw.module_level for draw in self.draws))
-        by_importers = frozenset() if alone else self.seeded_by_importers()
-        unseeded = [
-            draw
-            for draw in self.draws
-            if not self.seeds.seeded(
-                draw.family, draw.sequence if draw.module_level else None
-            )
-            and draw.family not in by_importers
-        ]
+        self.start_judging(draw.site for draw in self.draws)
+        unseeded: list[tuple[_Draw, str]] = []
+        for draw in self.draws:
+            who = self.unpinned(draw.family, draw.site)
+            if who is not None:
+                unseeded.append((draw, who))
         # One missing seed, one finding: the layers that initialise (or drop) at
         # random are reported once per generator, at the first construction.
         implicit: dict[str, list[_Draw]] = {}
-        for draw in unseeded:
+        for draw, _ in unseeded:
             if draw.qualname in IMPLICIT_DRAWS:
                 implicit.setdefault(draw.family, []).append(draw)
         fixes: dict[str, Fix | None] = {}
-        for draw in unseeded:
+        for draw, who in unseeded:
             layers = implicit.get(draw.family, [])
             if draw.qualname in IMPLICIT_DRAWS and draw is not layers[0]:
                 continue
             if draw.family not in fixes:
-                fixes[draw.family] = self._seed_fix(draw.family) if alone else None
-            hint = _NUMPY_HINT if draw.family == NUMPY else ""
-            who = "this program never seeds" if alone else NO_IMPORTER
-            if alone and self.seeds.seeded(draw.family):
-                who = "this program only seeds after this draw"
+                fixes[draw.family] = (
+                    self._seed_fix(draw.family) if self._alone else None
+                )
+            hint = _ADVICE[draw.family]
             what = f"`{draw.qualname}` draws from"
             if draw.qualname in IMPLICIT_DRAWS:
                 more = len(layers) - 1
@@ -355,6 +419,36 @@ class UnseededGlobalRng(SeedAwareRule):
                 return x + np.random.normal(size=x.shape)
             """),
         Valid("""
+            import numpy as np
+            def jitter(x):  # a library module no program of this project runs:
+                return x + np.random.normal(size=x.shape)  # its users' programs seed
+            """),
+        Valid("""
+            import torch
+            class Net(torch.nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = torch.nn.Linear(8, 2)
+            if __name__ == "__main__":  # a demo of the module's class, not a program
+                print(Net()(torch.randn(1, 8)).shape)
+            """),
+        Valid("""
+            import torch
+            from models import load_model
+            if __name__ == "__main__":
+                model = load_model("best.pt")
+                dummy_input = torch.randn(1, 8)  # a shape to trace, not data
+                traced = torch.jit.trace(model, dummy_input)
+                torch.onnx.export(model, torch.randn(1, 8), "model.onnx")
+            """),
+        Valid("""
+            import torch
+            def main():
+                return torch.randn(3)
+            torch.manual_seed(0)
+            main()  # the seed runs first
+            """),
+        Valid("""
             import random
             from myproject.utils import seed_everything
             seed_everything(7)
@@ -403,11 +497,28 @@ class UnseededGlobalRng(SeedAwareRule):
             x = np.random.rand(3)
             np.random.seed(0)  # too late for the draw above
             """),
-        Invalid("""
-            import numpy as np
-            def jitter(x):  # a library module: no program of the project seeds it
-                return x + np.random.normal(size=x.shape)
-            """),
+        Invalid(
+            """
+            import torch
+            def train():
+                w = torch.randn(3)  # runs before the seed below
+                torch.manual_seed(0)
+                return w
+            if __name__ == "__main__":
+                train()
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            import torch
+            def main():
+                return torch.randn(3)
+            main()
+            torch.manual_seed(0)  # after the call that draws
+            """,
+            line=3,
+        ),
         Invalid("""
             import numpy as np
             SEED = None
