@@ -100,6 +100,8 @@ def test_library_flagged_when_no_importing_program_seeds(
     result = run_cli("check", "--output-format", "json", "lib.py")
     assert codes(result) == [("lib.py", "MLD101")]
     assert "`train.py`, a program importing this module, never seeds" in result.out
+    # a library gets no fix: a seed there would be an import-time side effect
+    assert [finding["fix"] for finding in json.loads(result.out)] == [None]
     assert (root / ".mldebt_cache" / "project-index.json").is_file()
     assert (root / ".mldebt_cache" / ".gitignore").read_text().endswith("*\n")
 

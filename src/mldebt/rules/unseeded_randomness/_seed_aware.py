@@ -14,6 +14,7 @@ from mldebt.engine.helpers import matches_path_globs
 from mldebt.engine.project import ModuleInfo, importing_programs
 from mldebt.engine.rule import Rule
 from mldebt.engine.traversal import FileContext
+from mldebt.rules.unseeded_randomness._fix_seed import seed_in_scope
 from mldebt.rules.unseeded_randomness._programs import DEMO, PROGRAM
 from mldebt.rules.unseeded_randomness._project_seeds import (
     HELPER_SEEDS,
@@ -169,21 +170,26 @@ class SeedAwareRule(Rule):
             )
         return _Importers(frozenset(families), tuple(p.path for p in programs))
 
-    def seed_here(self) -> str | None:
-        """The seed a fix at the current point of the walk writes: the ``seed``
-        option, else a deterministic ``SEED`` bound here, else ``0``; None when the
-        option names something the module does not define."""
+    def seed_here(self, for_generator: bool = False) -> str | None:
+        """The seed a fix at the current point of the walk writes: a seed the
+        enclosing function or method has (``seed_in_scope``), else the ``seed``
+        option, else a deterministic ``SEED`` bound here, else ``0``; None when
+        the option names something the module does not define. ``for_generator``:
+        the seed goes to ``manual_seed``, which does not take None."""
+        in_scope = seed_in_scope(self.ctx.names, self.seeds, for_generator)
+        if in_scope is not None:
+            return in_scope
         bound = self.ctx.names.lookup("SEED") is not None
         return self.seed_code(
             lambda name: self.ctx.names.lookup(name) is not None, bound
         )
 
     def seed_code(
-        self, is_defined: Callable[[str], bool], seed_defined: bool
+        self, is_defined: Callable[[str], bool], seed_defined: bool, fallback: str = "0"
     ) -> str | None:
         """The ``seed`` option as code (an integer, or a name ``is_defined``
         accepts; None for any other name); unset: ``SEED`` when ``seed_defined``
-        and it is deterministic, else ``0``."""
+        and it is deterministic, else ``fallback``."""
         configured = self.option("seed")
         if isinstance(configured, int) and not isinstance(configured, bool):
             return str(configured)
@@ -197,7 +203,7 @@ class SeedAwareRule(Rule):
         if seed_defined and self.seeds.entropy_source(seed) is None:
             if not names_none(self.ctx, seed):
                 return "SEED"
-        return "0"
+        return fallback
 
 
 def literal_value(node: cst.BaseExpression) -> object:

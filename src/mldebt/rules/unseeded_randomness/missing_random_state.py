@@ -97,9 +97,13 @@ class MissingRandomState(SeedAwareRule):
     ```
 
     ## Fix
-    Unsafe (it changes the results): adds `random_state=SEED` (`seed=` for
-    `datasets`) using the `seed` option, else a deterministic `SEED` defined before
-    the call, else `0`.
+    Unsafe (it changes the results): adds `random_state=S` (`seed=` for
+    `datasets` and Optuna), reusing the seed in scope before inventing one. `S` is,
+    in this order: a `random_state` parameter of the enclosing function;
+    `self.random_state` (or `self.seed`) in a method of a class whose `__init__`
+    assigns it; a parameter or local named `random_state`, `seed`, `SEED` or
+    `rng_seed` of an enclosing function (a local only when deterministic); the
+    `seed` option; a deterministic `SEED` defined before the call; `0`.
     """
 
     code = "MLD104"
@@ -325,6 +329,55 @@ class MissingRandomState(SeedAwareRule):
             cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
             scores = cross_val_score(ExtraTreesClassifier(random_state=SEED), X, y, cv=cv)
             """,
+        ),
+        Invalid(
+            """
+            from sklearn.ensemble import RandomForestClassifier
+            SEED = 3
+            def fit(X, y, random_state=None):  # the caller's seed beats SEED
+                return RandomForestClassifier(n_estimators=9).fit(X, y)
+            """,
+            fixed="""
+            from sklearn.ensemble import RandomForestClassifier
+            SEED = 3
+            def fit(X, y, random_state=None):  # the caller's seed beats SEED
+                return RandomForestClassifier(n_estimators=9, random_state=random_state).fit(X, y)
+            """,
+            options={"check-library-modules": True},
+        ),
+        Invalid(
+            """
+            from sklearn.cluster import KMeans
+            class Clusterer:
+                def __init__(self, k, random_state=None):
+                    self.k = k
+                    self.random_state = random_state
+                def fit(self, X):
+                    return KMeans(n_clusters=self.k).fit(X)
+            """,
+            fixed="""
+            from sklearn.cluster import KMeans
+            class Clusterer:
+                def __init__(self, k, random_state=None):
+                    self.k = k
+                    self.random_state = random_state
+                def fit(self, X):
+                    return KMeans(n_clusters=self.k, random_state=self.random_state).fit(X)
+            """,
+            options={"check-library-modules": True},
+        ),
+        Invalid(
+            """
+            from sklearn.model_selection import train_test_split
+            def split(X, y, rng_seed):
+                return train_test_split(X, y, test_size=0.2)
+            """,
+            fixed="""
+            from sklearn.model_selection import train_test_split
+            def split(X, y, rng_seed):
+                return train_test_split(X, y, test_size=0.2, random_state=rng_seed)
+            """,
+            options={"check-library-modules": True},
         ),
         Invalid(
             "import sklearn.cluster as skc\nkm = skc.KMeans(n_clusters=3, random_state=None)\n"

@@ -69,8 +69,10 @@ class UnseededDataOrder(SeedAwareRule):
 
     ## Fix
     Unsafe (it changes the order): adds
-    `generator=torch.Generator().manual_seed(SEED)` when the module imports
-    `torch`, with the seed chosen as for MLD104.
+    `generator=torch.Generator().manual_seed(S)` when the module imports
+    `torch`, with `S` chosen as for MLD104 (`self.seed` in a `LightningDataModule`,
+    a `seed` parameter, ...), except that a parameter or attribute that defaults
+    to None is skipped: `manual_seed` does not take None.
     """
 
     code = "MLD105"
@@ -172,7 +174,7 @@ class UnseededDataOrder(SeedAwareRule):
             ),
             None,
         )
-        seed = self.seed_here()
+        seed = self.seed_here(for_generator=True)
         if torch_alias is None or seed is None:
             return None
         value = f"{torch_alias}.Generator().manual_seed({seed})"
@@ -270,6 +272,44 @@ class UnseededDataOrder(SeedAwareRule):
             SEED = 5
             loader = DataLoader(ds, batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(SEED))
             """,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.utils.data import DataLoader
+            class DataModule:
+                def __init__(self, ds, seed: int = 7):
+                    self.ds = ds
+                    self.seed = seed
+                def train_dataloader(self):
+                    return DataLoader(self.ds, batch_size=8, shuffle=True)
+            """,
+            fixed="""
+            import torch
+            from torch.utils.data import DataLoader
+            class DataModule:
+                def __init__(self, ds, seed: int = 7):
+                    self.ds = ds
+                    self.seed = seed
+                def train_dataloader(self):
+                    return DataLoader(self.ds, batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(self.seed))
+            """,
+            options={"check-library-modules": True},
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.utils.data import DataLoader
+            def loaders(train_ds, val_ds, seed=None):  # manual_seed(None) fails
+                return DataLoader(train_ds, shuffle=True), DataLoader(val_ds)
+            """,
+            fixed="""
+            import torch
+            from torch.utils.data import DataLoader
+            def loaders(train_ds, val_ds, seed=None):  # manual_seed(None) fails
+                return DataLoader(train_ds, shuffle=True, generator=torch.Generator().manual_seed(0)), DataLoader(val_ds)
+            """,
+            options={"check-library-modules": True},
         ),
         Invalid("import torch.utils.data as tud\nsampler = tud.RandomSampler(ds)\n"),
         Invalid(

@@ -13,6 +13,7 @@ import libcst as cst
 
 from mldebt.engine.helpers import argument, is_none
 from mldebt.engine.rule import Fix, Invalid, Valid
+from mldebt.rules.unseeded_randomness import _fix_seed as fix_seed
 from mldebt.rules.unseeded_randomness._seed_aware import FAMILY_LABEL, SeedAwareRule
 from mldebt.rules.unseeded_randomness._seeding import Site
 from mldebt.rules.unseeded_randomness.api import (
@@ -163,11 +164,22 @@ class UnseededGlobalRng(SeedAwareRule):
 
     ## Fix
     Unsafe (it changes the numbers drawn), for `random`, torch and TensorFlow draws
-    in a program: inserts `random.seed(S)` / `torch.manual_seed(S)` /
-    `tf.random.set_seed(S)` after the imports that precede the first draw, with
-    `S` the `seed` option, else a deterministic module-level `SEED` defined before,
-    else `0`. There is no automatic fix for numpy draws (move them to a seeded
-    `default_rng`) nor for library modules (seed in the program that runs them).
+    in a program, never in a library module (seed in the program that runs it):
+    inserts `random.seed(S)` / `torch.manual_seed(S)` / `tf.random.set_seed(S)`.
+
+    Where: as the first statement of the `if __name__ == "__main__":` block (not
+    inside the function it calls), unless a draw runs at module level before that
+    block; then after the imports (`try:` import blocks, `from __future__` and the
+    module docstring included) that precede the first draw.
+
+    `S`, in this order: the `seed` option; a deterministic module-level `SEED`
+    defined before; `args.seed` when the file declares `add_argument("--seed")`,
+    with the seed call moved right after `args = parser.parse_args()` (whatever
+    the target is named) when that line runs before any draw; the seed another
+    generator is given (`np.random.seed(SEED_VAL)`, `np.random.seed(args.seed)` in
+    `main()`: a number, name, attribute or item, never a call), with the seed call
+    right after that one; else `0`. There is no automatic fix for numpy draws
+    (move them to a seeded `default_rng`).
     """
 
     code = "MLD101"
@@ -280,65 +292,141 @@ class UnseededGlobalRng(SeedAwareRule):
             )
 
     def _seed_expression(self, before: int, position: dict[int, int]) -> str | None:
-        """The seed the fix writes: the ``seed`` option, else a deterministic
-        module-level ``SEED`` defined before statement ``before``, else ``0``."""
+        """The seed the fix writes if the program states one: the ``seed`` option,
+        else a deterministic module-level ``SEED`` defined before statement
+        ``before``; ``""`` when neither (the fix then looks further)."""
         statement = self.seeds.seed_statement
         module_names = self.ctx.names.module_scope.names
         return self.seed_code(
             lambda name: name in module_names,
             statement is not None and position[id(statement)] < before,
+            fallback="",
         )
 
     def _seed_fix(self, family: str) -> Fix | None:
-        """Insert a seed call after the module's imports, before the first draw."""
+        """Insert a seed call where the program starts: first in its ``__main__``
+        block, else after the module's imports, before the first draw; with the
+        seed the program already has (see the docs' Fix section)."""
         if family not in _SEED_CALL:
             return None
-        module_name = _FAMILY_MODULE[family]
-        body: list[cst.CSTNode] = list(self.ctx.module.body)
-        alias = None
-        for name, binding in self.ctx.names.module_scope.names.items():
-            if binding.kind == "import" and binding.qualname == module_name:
-                if any(binding.node in line.body for line in self.seeds.module_imports):
-                    alias = name
-        if alias is None:
-            return None
+        module = self.ctx.module
+        body: list[cst.CSTNode] = list(module.body)
         # each statement's index, once: a file with thousands of draws is not
         # scanned once per draw
         position = {id(statement): index for index, statement in enumerate(body)}
-        first_draw = min(
-            (
-                position.get(id(draw.top), len(body))
-                for draw in self.draws
-                if draw.family == family and draw.module_level
-            ),
-            default=len(body),
-        )
-        imports = [
-            line
-            for line in self.seeds.module_imports
-            if position[id(line)] < first_draw
-        ]
-        if not imports:
+        imports = [line for line in body if fix_seed.is_import_statement(line)]
+        import_ids = {
+            id(node): position[id(line)]
+            for line in imports
+            for node in fix_seed.import_nodes(line)
+        }
+        module_name = _FAMILY_MODULE[family]
+        alias, alias_at = None, len(body)
+        for name, binding in self.ctx.names.module_scope.names.items():
+            if binding.kind == "import" and binding.qualname == module_name:
+                if id(binding.node) in import_ids:
+                    alias, alias_at = name, import_ids[id(binding.node)]
+        if alias is None:
             return None
-        anchor: cst.CSTNode = imports[-1]
-        seed = self._seed_expression(first_draw, position)
+        draws = [draw.call for draw in self.draws if draw.family == family]
+        module_draws = [
+            position.get(id(draw.top), len(body))
+            for draw in self.draws
+            if draw.family == family and draw.module_level
+        ]
+        first_draw = min(module_draws, default=len(body))
+        main = fix_seed.main_block(module)
+        anchor: cst.CSTNode
+        # the statements after the anchor the seed may still move past
+        following: list[cst.CSTNode]
+        if main is not None and alias_at < position[id(main)] <= first_draw:
+            assert isinstance(main.body, cst.IndentedBlock)
+            anchor, following = main.body.header, list(main.body.body)
+            indent, before = (
+                fix_seed.block_indent(module, main.body),
+                position[id(main)],
+            )
+        else:
+            preceding = [line for line in imports if position[id(line)] < first_draw]
+            if not preceding:
+                return None
+            anchor, indent, before = preceding[-1], "", first_draw
+            following = body[position[id(anchor)] + 1 : first_draw]
+        seed = self._seed_expression(before, position)
         if seed is None:
             return None
         statement = self.seeds.seed_statement
-        if seed == "SEED" and statement is not None:
+        if seed == "SEED" and statement is not None and not indent:
             if position[id(statement)] > position[id(anchor)]:
                 anchor = statement
+        if not seed:
+            stop = min(first_draw, position[id(main)] if main else len(body))
+            seed, anchor, indent = self._seed_the_program_has(
+                family,
+                following,
+                indent,
+                draws,
+                body[alias_at + 1 : stop],
+                bool(module_draws),
+            ) or ("0", anchor, indent)
         call = _SEED_CALL[family].format(alias=alias, seed=seed)
-        newline = self.ctx.module.default_newline
-        content = call + newline
-        if anchor is body[-1] and not self.ctx.module.has_trailing_newline:
-            content = newline + call
+        newline = module.default_newline
+        content = indent + call + newline
+        if not module.has_trailing_newline and fix_seed.ends_module(module, anchor):
+            content = newline + indent + call
         return Fix.insert_after(
             anchor,
             content,
             message=f"Seed {FAMILY_LABEL[family]} with `{call}`",
             applicability="unsafe",
         )
+
+    def _seed_the_program_has(
+        self,
+        family: str,
+        following: list[cst.CSTNode],
+        indent: str,
+        draws: list[cst.Call],
+        module_level: list[cst.CSTNode],
+        module_draws: bool,
+    ) -> tuple[str, cst.CSTNode, str] | None:
+        """``args.seed`` after ``args = parser.parse_args()`` when the file has a
+        ``--seed`` option, else the seed another generator is given; with the
+        statement the seed call goes after and its indentation. Only statements
+        that run before every draw of ``family`` and after its import are looked
+        at (``module_level``: those of the module)."""
+        module = self.ctx.module
+        body = list(module.body)
+        drawing = fix_seed.functions_containing(body, draws)
+        attribute = fix_seed.argparse_seed_attribute(self.ctx.module, self.ctx.text)
+        if attribute is not None:
+            for statement in following:
+                if fix_seed.may_draw(statement, draws, drawing):
+                    break
+                target = fix_seed.parse_args_target(statement)
+                if target is not None:
+                    return f"{target}.{attribute}", statement, indent
+        names, seeds = self.ctx.names, self.seeds
+        # module level, then the direct statements of the blocks that run first
+        blocks = [(module_level, ""), (following, indent)]
+        if not module_draws:  # every draw is in a function: so is a seed there
+            blocks += [
+                (
+                    list(statement.body.body),
+                    fix_seed.block_indent(module, statement.body),
+                )
+                for statement in body
+                if isinstance(statement, cst.FunctionDef)
+                and isinstance(statement.body, cst.IndentedBlock)
+            ]
+        for block, block_indent in blocks:
+            for statement in block:
+                if fix_seed.may_draw(statement, draws, drawing):
+                    break
+                seed = fix_seed.existing_seed(statement, names, seeds, family)
+                if seed is not None:
+                    return seed, statement, block_indent
+        return None
 
     valid = (
         Valid("""
@@ -531,14 +619,117 @@ class UnseededGlobalRng(SeedAwareRule):
             seed = get_seed("cfg.yaml")  # reads a seed, seeds nothing
             x = np.random.rand(3)
             """),
-        Invalid("""
+        Invalid(
+            """
             try:
                 import torch
             except ImportError:
                 torch = None
             if __name__ == "__main__":
                 x = torch.randn(3)
-            """),
+            """,
+            fixed="""
+            try:
+                import torch
+            except ImportError:
+                torch = None
+            if __name__ == "__main__":
+                torch.manual_seed(0)
+                x = torch.randn(3)
+            """,
+        ),
+        Invalid(
+            '''
+            """Sample noise at import time: the seed goes after every import."""
+            from __future__ import annotations
+            import random
+            try:
+                import torch
+            except ImportError:  # optional
+                torch = None
+            noise = torch.randn(3)
+            if __name__ == "__main__":
+                print(random.random())
+            ''',
+            count=2,
+            fixed='''
+            """Sample noise at import time: the seed goes after every import."""
+            from __future__ import annotations
+            import random
+            try:
+                import torch
+            except ImportError:  # optional
+                torch = None
+            torch.manual_seed(0)
+            noise = torch.randn(3)
+            if __name__ == "__main__":
+                random.seed(0)
+                print(random.random())
+            ''',
+        ),
+        Invalid(
+            """
+            import argparse
+            import random
+            def train(opt):
+                random.shuffle(opt.rows)
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--seed", type=int, default=1)
+                opt = parser.parse_args()  # the seed goes after this line
+                train(opt)
+            """,
+            fixed="""
+            import argparse
+            import random
+            def train(opt):
+                random.shuffle(opt.rows)
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--seed", type=int, default=1)
+                opt = parser.parse_args()  # the seed goes after this line
+                random.seed(opt.seed)
+                train(opt)
+            """,
+        ),
+        Invalid(
+            """
+            import random
+            import numpy as np
+            SEED_VAL = 3
+            np.random.seed(SEED_VAL)  # numpy only
+            order = random.sample(range(10), 10)
+            """,
+            fixed="""
+            import random
+            import numpy as np
+            SEED_VAL = 3
+            np.random.seed(SEED_VAL)  # numpy only
+            random.seed(SEED_VAL)
+            order = random.sample(range(10), 10)
+            """,
+        ),
+        Invalid(
+            """
+            import numpy as np
+            import torch
+            def main(args):
+                np.random.seed(args.seed)
+                return torch.randn(8, 3)
+            if __name__ == "__main__":
+                main(load_args())
+            """,
+            fixed="""
+            import numpy as np
+            import torch
+            def main(args):
+                np.random.seed(args.seed)
+                torch.manual_seed(args.seed)
+                return torch.randn(8, 3)
+            if __name__ == "__main__":
+                main(load_args())
+            """,
+        ),
         Invalid(
             """
             import random
@@ -567,9 +758,9 @@ class UnseededGlobalRng(SeedAwareRule):
             fixed="""
             import random
             import time
-            random.seed(0)
             SEED = int(time.time())  # not deterministic: the fix does not use it
             if __name__ == "__main__":
+                random.seed(0)
                 random.shuffle([1, 2])
             """,
         ),
@@ -609,11 +800,11 @@ class UnseededGlobalRng(SeedAwareRule):
             fixed="""
             import random
             SEED = 7
-            random.seed(SEED)
             def main(rows):
                 random.shuffle(rows)
                 return random.sample(rows, 2)
             if __name__ == "__main__":
+                random.seed(SEED)
                 main([1, 2, 3])
             """,
         ),
