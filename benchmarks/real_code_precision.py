@@ -99,11 +99,15 @@ def fetch(project: Project, cache: Path) -> Path:
     downloads = cache / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     kind = ["--only-binary", ":all:"] if project.binary else ["--no-binary", ":all:"]
-    subprocess.run(
+    completed = subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *kind]
         + ["--dest", str(downloads), project.requirement],
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if completed.returncode != 0:
+        sys.exit(f"pip could not fetch {project.requirement}: {completed.stderr}")
     archive = next(
         path for path in downloads.iterdir() if sha256(path) == project.sha256
     )
