@@ -85,11 +85,15 @@ def test_changed_bytes_and_changed_settings_are_linted_again(
 def test_a_result_that_asked_the_project_index_follows_the_other_files(
     run_cli: Run, project: Project, linted: list[str]
 ) -> None:
-    project(pkg__noise_py=LIB)
+    project(
+        pkg__noise_py=LIB,
+        run_py="from pkg import noise\n\nif __name__ == '__main__':\n    noise.main()\n",
+    )
     assert findings(run_cli("check", "--output-format", "json", "pkg/noise.py")) == [
         ("pkg/noise.py", "MLD101", 5)
     ]
     # a program that imports the library and seeds numpy now pins it
+    (Path("run.py")).unlink()
     project(
         train_py="import numpy as np\nfrom pkg import noise\n\n"
         "if __name__ == '__main__':\n    np.random.seed(7)\n"
@@ -217,7 +221,7 @@ def test_a_damaged_results_cache_is_ignored_and_rebuilt(
 
 def test_a_fifo_in_the_cache_folder_is_not_read(project: Project) -> None:
     root = project(
-        train_py=UNSEEDED,
+        train_py="import lib\n" + UNSEEDED,
         lib_py="import numpy as np\ndef f():\n    return np.random.rand()\n",
     )
     folder = root / ".mldebt_cache"

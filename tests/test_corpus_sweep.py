@@ -178,5 +178,7 @@ def test_sklearn_sweep(tmp_path_factory: pytest.TempPathFactory) -> None:
     assert len(sources) > 500
     findings = sweep(root)
     codes = {finding["code"] for finding in findings}
-    assert {"MLD101", "MLD104"} <= codes
+    # a library's modules are judged by the project's programs, and sklearn's
+    # wheel has none: what remains are module-level draws
+    assert "MLD101" in codes
     assert_ranges_inside_files(root, findings)

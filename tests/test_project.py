@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from mldebt.engine.project import (
     module_names,
     scan_module,
 )
+from mldebt.rules.unseeded_randomness._project_functions import SEEDED_FUNCTIONS
 from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
 
 from .conftest import CliResult, run_mldebt_child
@@ -293,3 +295,53 @@ def test_layer_constructions_share_one_finding_that_counts_them(
         "at random from torch's global RNG, which this program never seeds"
     )
     assert findings[1]["message"].startswith("`torch.randn` draws from")
+
+
+SPLITS = """
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+
+    def make_split(X, y, test_size=0.2, random_state=None):
+        return train_test_split(X, y, test_size=test_size, random_state=random_state)
+
+
+    def noisy(x, *, seed: int | None = None):
+        return x + np.random.default_rng(seed).normal(size=3)
+
+
+    def load(path, seed=None):
+        return path
+    """
+
+
+def test_the_index_records_functions_that_mirror_seeded_apis() -> None:
+    info = scan_module("src/pkg/splits.py", textwrap.dedent(SPLITS), [SEEDED_FUNCTIONS])
+    assert info.fact(SEEDED_FUNCTIONS) == ("make_split:random_state:3", "noisy:seed:")
+
+
+def test_a_seeded_project_function_is_judged_where_another_file_calls_it(
+    run_cli: Run, project: Project
+) -> None:
+    project(
+        src__pkg__splits_py=SPLITS,
+        # (a caller is checked when it names numpy, torch or random, as ML code
+        # does: MLD104's pre-filter does not parse every file that imports)
+        src__pkg__cli_py="import numpy as np\nfrom .splits import noisy\n\ndef main(x):\n"
+        "    return noisy(x)\n",
+        scripts__train_py="import numpy as np\nfrom pkg.splits import load, make_split\n"
+        "if __name__ == '__main__':\n"
+        "    parts = make_split(X, y)\n"
+        "    pinned = make_split(X, y, 0.2, 7)\n"
+        "    data = load('a.csv')\n",
+    )
+    # pre-commit passes only the callers: the index reads the helpers' file
+    result = run_cli(
+        "check", "--output-format", "json", "scripts/train.py", "src/pkg/cli.py"
+    )
+    findings = json.loads(result.out)
+    # cli.py is a library no program of the project runs: not judged
+    assert [(f["path"], f["code"], f["line"]) for f in findings] == [
+        ("scripts/train.py", "MLD104", 4),
+    ]
+    assert "`pkg.splits.make_split` is random and gets no `random_state`" in result.out

@@ -24,7 +24,6 @@ from typing import Any
 
 from mldebt.engine.project import FactScanner
 from mldebt.rules.unseeded_randomness._programs import program_role
-from mldebt.rules.unseeded_randomness.api import SEEDERS
 
 # Calls, with their (first line of) arguments.
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*\(([^\n]*)")
@@ -45,6 +44,9 @@ def seed_calls(
     words = ("seed", "determinism", "reproducib", *configured)
     if not any(word in text for word in words):
         return ()
+    # imported here: a run whose files are all cached never loads the rules' tables
+    from mldebt.rules.unseeded_randomness.api import SEEDERS
+
     found: list[str] = []
     code = _COMMENT.sub("", text)  # a commented-out seed pins nothing
     for match in _CALL.finditer(code):

@@ -328,3 +328,37 @@ TORCH_DATA_ORDER: dict[str, tuple[tuple[str, int] | None, int]] = {
     "WeightedRandomSampler": (None, 3),
     "random_split": (None, 2),
 }
+
+# ---- data order: Keras loaders that shuffle unless given `seed=` ---------------------
+
+
+@dataclass(frozen=True)
+class KerasShuffle:
+    """Where a Keras loader's ``shuffle`` and ``seed`` parameters are, and whether
+    it shuffles when ``shuffle`` is not passed."""
+
+    shuffle_position: int
+    seed_position: int
+    default_shuffle: bool = True
+
+
+# Keras' own modules (Keras 3, tf.keras, the tf-keras package).
+KERAS_PREFIXES = ("keras.", "tensorflow.keras.", "tf_keras.")
+# Functions of `keras.utils` (older `keras.preprocessing`), matched on the last name
+# of a qualified name under a Keras prefix. Without a seed each of them draws one with
+# `np.random.randint` (tf.keras 2.x and Keras 3 alike): numpy's global seed pins the
+# order, TensorFlow's (`tf.random.set_seed`) does not.
+KERAS_DATA_ORDER: dict[str, KerasShuffle] = {
+    "image_dataset_from_directory": KerasShuffle(7, 8),
+    "text_dataset_from_directory": KerasShuffle(6, 7),
+    "audio_dataset_from_directory": KerasShuffle(8, 9),
+    "timeseries_dataset_from_array": KerasShuffle(6, 7, default_shuffle=False),
+}
+# `ImageDataGenerator` methods: their iterators shuffle with `np.random.permutation`
+# (numpy's global RNG) when `seed` is None.
+KERAS_GENERATOR_METHODS: dict[str, KerasShuffle] = {
+    "flow": KerasShuffle(3, 5),
+    "flow_from_directory": KerasShuffle(6, 7),
+    "flow_from_dataframe": KerasShuffle(10, 11),
+}
+KERAS_IMAGE_GENERATOR = "ImageDataGenerator"

@@ -15,7 +15,13 @@ from mldebt.engine.helpers import (
     is_none,
     with_keyword_argument,
 )
+from mldebt.engine.project import ProjectIndex, scan_module
 from mldebt.engine.rule import Fix, Invalid, Valid
+from mldebt.rules.unseeded_randomness._project_functions import (
+    SEEDED_FUNCTIONS,
+    parse_fact,
+)
+from mldebt.rules.unseeded_randomness._project_seeds import SEED_CALLS
 from mldebt.rules.unseeded_randomness._seed_aware import (
     UNKNOWN,
     SeedAwareRule,
@@ -62,9 +68,22 @@ class MissingRandomState(SeedAwareRule):
     Optuna samplers and `hyperopt.fmin` when no seed is passed (`random_state=`;
     `seed=` for `datasets` and Optuna; `rstate=` for hyperopt, which takes a numpy
     `Generator` and so gets no automatic fix).
+    `sklearn.utils.shuffle` and `sklearn.utils.resample` count too.
     Deterministic ones (`LinearRegression`, `StandardScaler`, `KFold()` without
     shuffling, lbfgs `LogisticRegression`) are never flagged, and XGBoost/LightGBM
     are not either: they are repeatable without a seed.
+
+    The project's own functions that mirror such an API are flagged the same way
+    where they are called: a module-level function with a `seed=None`,
+    `random_state=None`, `rng=None` (or `random_seed=None`) parameter whose body
+    draws randomness (`np.random.*`, `random.*`, `torch.rand*`, ...), builds a
+    generator from it (`np.random.default_rng(seed)`,
+    `check_random_state(random_state)`) or forwards it to a randomised call
+    (`RandomForestClassifier(random_state=random_state)`), called without that
+    argument or with None. Functions of other project modules are found through
+    the project index, so a caller is checked when it is linted alone. Methods
+    and functions that only forward the seed to another project function are not
+    followed.
 
     With `random_state=None`, scikit-learn, pandas and map-style `datasets`
     shuffles draw from numpy's global RNG, so a deterministic `np.random.seed(k)`
@@ -120,12 +139,26 @@ class MissingRandomState(SeedAwareRule):
         "train_test_split",
         "hyperopt",
         "optuna",
+        # a call of a project function that takes a seed (`make_split(X)`) may
+        # mention nothing else; ML code that calls one names numpy, torch or random
+        # (not "import": every file would be parsed, and per-commit latency counts)
+        "numpy",
+        "torch",
+        "random",
+        "random_state=None",
+        "seed=None",
+        "rng=None",
     )
     fix_safety = "unsafe"
+    # SeedAwareRule's `project_facts` is inferred as a one-scanner tuple; annotating
+    # it there as `ClassVar[tuple[FactScanner, ...]]` would make this ignore go.
+    project_facts = (SEED_CALLS, SEEDED_FUNCTIONS)  # type: ignore[assignment]
 
     def check_call(self, node: cst.Call, qualname: str | None) -> None:
         if has_star_args(node):
             return  # **params may carry the seed
+        if self._check_project_function(node, qualname):
+            return
         if qualname is None:
             self._check_method(node)
             return
@@ -149,6 +182,90 @@ class MissingRandomState(SeedAwareRule):
     def on_begin_file(self) -> None:
         super().on_begin_file()
         self.pending: list[_Pending] = []
+
+    def _check_project_function(self, node: cst.Call, qualname: str | None) -> bool:
+        """A project function that mirrors a seeded API (``def split(X,
+        random_state=None)`` that draws): its seed is required like
+        ``train_test_split``'s. Whether the call was one."""
+        func = node.func
+        found: tuple[str, str, int | None] | None = None
+        if isinstance(func, cst.Name):
+            binding = self.ctx.names.lookup(func.value)
+            if binding is None or (
+                binding.kind == "def"
+                and self.ctx.names.module_scope.names.get(func.value) is binding
+            ):
+                found = self._seeded_functions_here().get(func.value)
+        if found is None and qualname is not None:
+            found = self._seeded_project_function(qualname)
+        if found is None:
+            return False
+        name, parameter, position = found
+        self._require(node, parameter, position, name)
+        return True
+
+    def _seeded_functions_here(self) -> dict[str, tuple[str, str, int | None]]:
+        """This file's seeded functions, by name (read as the index reads any file)."""
+
+        def scan() -> dict[str, tuple[str, str, int | None]]:
+            info = scan_module(
+                self.ctx.relative_path, self.ctx.text, [SEEDED_FUNCTIONS]
+            )
+            found = (parse_fact(fact) for fact in info.fact(SEEDED_FUNCTIONS))
+            return {
+                name: (name, parameter, position) for name, parameter, position in found
+            }
+
+        return self.ctx.file_fact("seeded-functions-here", scan)
+
+    def _seeded_project_function(
+        self, qualname: str
+    ) -> tuple[str, str, int | None] | None:
+        """The seeded function of another project module that ``qualname`` names."""
+        module, _, function = qualname.rpartition(".")
+        if not module:
+            return None
+        index, by_module = self.ctx.file_fact(
+            "seeded-functions-by-module", self._seeded_functions_by_module
+        )
+        if index is None or not by_module:
+            return None
+        if module.startswith("."):
+            module = self._absolute_module(index, module)
+        for fact in by_module.get(module, ()):
+            name, parameter, position = parse_fact(fact)
+            if name == function:
+                return qualname, parameter, position
+        return None
+
+    def _seeded_functions_by_module(
+        self,
+    ) -> tuple[ProjectIndex | None, dict[str, tuple[str, ...]]]:
+        """The project index, and the seeded functions of its modules by module
+        name (asked once per file: finding the index costs file-system lookups)."""
+        index = self.ctx.project_index()
+        if index is None:
+            return None, {}
+        return index, {
+            name: info.fact(SEEDED_FUNCTIONS)
+            for info in index.modules.values()
+            if info.fact(SEEDED_FUNCTIONS)
+            for name in info.names
+        }
+
+    def _absolute_module(self, index: ProjectIndex, relative: str) -> str:
+        """``.helpers`` in ``pkg/train.py`` -> ``pkg.helpers``."""
+        here = index.relative(self.ctx.path)
+        info = index.modules.get(here) if here is not None else None
+        if info is None or not info.names:
+            return relative
+        package = info.names[0]
+        if not info.path.endswith("__init__.py"):
+            package = package.rpartition(".")[0]
+        dots = len(relative) - len(relative.lstrip("."))
+        parts = package.split(".") if package else []
+        parts = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
+        return ".".join(filter(None, [*parts, relative.lstrip(".")]))
 
     def _check_method(self, node: cst.Call) -> None:
         func = node.func
@@ -284,6 +401,25 @@ class MissingRandomState(SeedAwareRule):
             files = ["a", "b"]
             random.Random(3).shuffle(files)  # not a Dataset
             """),
+        Valid(
+            "from sklearn.utils import shuffle, resample\n"
+            "X, y = shuffle(X, y, random_state=0)\n"
+            "boot = resample(X, n_samples=50, random_state=0)\n"
+        ),
+        Valid("""
+            import numpy as np
+            def jitter(x, seed=None):
+                rng = np.random.default_rng(seed)
+                return x + rng.normal(size=3)
+            noisy = jitter(x, seed=3)
+            again = jitter(x, 3)
+            """),
+        Valid("""
+            import pandas as pd
+            def load(path, seed=None):  # takes a seed, draws nothing
+                return pd.read_csv(path)
+            df = load("train.csv")
+            """),
     )
     invalid = (
         Invalid(
@@ -397,6 +533,47 @@ class MissingRandomState(SeedAwareRule):
         Invalid(
             "from datasets import load_dataset\nds = load_dataset('imdb')\n"
             "train = ds['train'].shuffle()\n"
+        ),
+        Invalid(
+            "from sklearn.utils import shuffle, resample\n"
+            "X, y = shuffle(X, y)\n"
+            "boot = resample(X, n_samples=50, random_state=None)\n",
+            count=2,
+        ),
+        Invalid(
+            """
+            from sklearn.ensemble import RandomForestClassifier
+            def build(n, random_state=None):
+                return RandomForestClassifier(n_estimators=n, random_state=random_state)
+            model = build(100)
+            """,
+            line=4,
+            column=9,
+            fixed="""
+            from sklearn.ensemble import RandomForestClassifier
+            def build(n, random_state=None):
+                return RandomForestClassifier(n_estimators=n, random_state=random_state)
+            model = build(100, random_state=0)
+            """,
+        ),
+        Invalid("""
+            import numpy as np
+            def jitter(x, seed=None):
+                rng = np.random.default_rng(seed)
+                return x + rng.normal(size=3)
+            noisy = jitter(x, seed=None)
+            """),
+        Invalid(
+            """
+            import random
+            def main(items):
+                return pick(items)  # defined below: still this module's function
+            def pick(items, *, rng=None):
+                return random.Random(rng).choice(items)
+            """,
+            line=3,
+            column=12,
+            options={"check-library-modules": True},
         ),
     )
 

@@ -14,6 +14,7 @@ from mldebt.engine.helpers import (
     with_keyword_argument,
 )
 from mldebt.engine.rule import Fix, Invalid, Valid
+from mldebt.rules.unseeded_randomness._kwargs_dicts import Entry, star_kwargs_entries
 from mldebt.rules.unseeded_randomness._seed_aware import (
     FAMILY_LABEL,
     SeedAwareRule,
@@ -22,7 +23,17 @@ from mldebt.rules.unseeded_randomness._seed_aware import (
     receiver_origin,
 )
 from mldebt.rules.unseeded_randomness._seeding import Site
-from mldebt.rules.unseeded_randomness.api import TENSORFLOW, TORCH, TORCH_DATA_ORDER
+from mldebt.rules.unseeded_randomness.api import (
+    KERAS_DATA_ORDER,
+    KERAS_GENERATOR_METHODS,
+    KERAS_IMAGE_GENERATOR,
+    KERAS_PREFIXES,
+    NUMPY,
+    TENSORFLOW,
+    TORCH,
+    TORCH_DATA_ORDER,
+    KerasShuffle,
+)
 
 
 class UnseededDataOrder(SeedAwareRule):
@@ -34,12 +45,26 @@ class UnseededDataOrder(SeedAwareRule):
     `random_split` without `generator=`, when torch is not seeded with
     `torch.manual_seed` (or a framework seeder); and `tf.data` `.shuffle(...)`
     without `seed=` when `tf.random.set_seed` is never called. A `DataLoader` that
-    does not shuffle is never flagged. Programs and library modules are judged as
-    in MLD101 (a library module is pinned by the programs of the project that
-    import it), with one difference: a loader or sampler does not draw when it is
-    built but when it is used, so one assigned to a name is judged at the name's
-    first use (iterated, passed on): built, then `torch.manual_seed(0)`, then
-    iterated is seeded.
+    does not shuffle is never flagged. `shuffle=True` that reaches a `DataLoader`
+    through a `**kwargs` dict the code builds (`kwargs = {"shuffle": True}`,
+    `dict(shuffle=True)`, `kwargs["shuffle"] = True`, `kwargs.update(...)`) is
+    reported at the `True`; a dict of unknown content (a parameter, one passed to
+    another function first, one that may hold `generator`) is not.
+
+    Keras loaders that shuffle without `seed=` are flagged too:
+    `ImageDataGenerator().flow(...)`, `.flow_from_directory(...)`,
+    `.flow_from_dataframe(...)`, `keras.utils.image_dataset_from_directory`,
+    `text_dataset_from_directory` and `audio_dataset_from_directory` (all shuffle
+    by default), and `timeseries_dataset_from_array(..., shuffle=True)` (off by
+    default). Without a seed they shuffle with (or draw their seed from) numpy's
+    global RNG, so `np.random.seed` or `keras.utils.set_random_seed` pins them and
+    `tf.random.set_seed` does not.
+
+    Programs and library modules are judged as in MLD101 (a library module is
+    pinned by the programs of the project that import it), with one difference: a
+    loader or sampler does not draw when it is built but when it is used, so one
+    assigned to a name is judged at the name's first use (iterated, passed on):
+    built, then `torch.manual_seed(0)`, then iterated is seeded.
 
     ## Why is this bad?
     The order of batches changes every run, and so do the gradients, the learned
@@ -65,14 +90,16 @@ class UnseededDataOrder(SeedAwareRule):
             generator=torch.Generator().manual_seed(SEED),
         )
     ```
-    or call `torch.manual_seed(SEED)` once at start-up.
+    or call `torch.manual_seed(SEED)` once at start-up. For Keras loaders pass
+    `seed=SEED`.
 
     ## Fix
     Unsafe (it changes the order): adds
     `generator=torch.Generator().manual_seed(S)` when the module imports
     `torch`, with `S` chosen as for MLD104 (`self.seed` in a `LightningDataModule`,
     a `seed` parameter, ...), except that a parameter or attribute that defaults
-    to None is skipped: `manual_seed` does not take None.
+    to None is skipped: `manual_seed` does not take None. No fix when
+    `shuffle=True` comes from a kwargs dict, nor for Keras loaders.
     """
 
     code = "MLD105"
@@ -80,13 +107,20 @@ class UnseededDataOrder(SeedAwareRule):
     uses_project = True
     category = "unseeded-randomness"
     message = "shuffled data order that is never seeded"
-    triggers = ("DataLoader", "Sampler", "random_split", "shuffle")
+    triggers = (
+        "DataLoader",
+        "Sampler",
+        "random_split",
+        "shuffle",
+        "_dataset_from_",
+        "ImageDataGenerator",
+    )
     fix_safety = "unsafe"
 
     def on_begin_file(self) -> None:
         super().on_begin_file()
         self.candidates: list[
-            tuple[cst.Call, cst.CSTNode, str, str, Site, Fix | None]
+            tuple[cst.CSTNode, cst.CSTNode, str, str, Site, Fix | None, cst.Call]
         ] = []
         # a loader or sampler assigned to a name draws when the name is used
         self.assigned: dict[str, cst.Call] = {}
@@ -114,56 +148,105 @@ class UnseededDataOrder(SeedAwareRule):
             self.assigned[parent.targets[0].target.value] = node
 
     def check_call(self, node: cst.Call, qualname: str | None) -> None:
+        entries: dict[str, Entry] = {}
         if has_star_args(node):
-            return
-        ctx = self.ctx
+            known = star_kwargs_entries(self.ctx, node)
+            if known is None:
+                return  # `**params` of unknown content may carry the generator
+            entries = known
         if qualname is None:
-            func = node.func
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "shuffle"
-                and "seed" not in keyword_names(node)
-                and (receiver_origin(ctx, func.value) or "").startswith(
-                    "tensorflow.data."
-                )
-            ):
-                self.candidates.append(
-                    (
-                        node,
-                        ctx.anchor_for(node),
-                        "Dataset.shuffle",
-                        TENSORFLOW,
-                        self.seeds.site(),
-                        None,
-                    )
-                )
-                self._note_assignment(node)
+            self._check_method(node, entries)
             return
         parts = qualname.split(".")
+        if qualname.startswith(KERAS_PREFIXES) and parts[-1] in KERAS_DATA_ORDER:
+            self._check_keras(node, qualname, KERAS_DATA_ORDER[parts[-1]], entries)
+            return
         if parts[:3] != ["torch", "utils", "data"]:
             return
         spec = TORCH_DATA_ORDER.get(parts[-1])
         if spec is None:
             return
         switch, generator_position = spec
+        reported: cst.CSTNode = node
+        anchor = self.ctx.anchor_for(node)
         if switch is not None:
-            arg = argument(node, *switch)
-            if arg is None or literal_value(arg.value) is not True:
+            shuffle, entry = _effective(node, *switch, entries)
+            if shuffle is None or literal_value(shuffle) is not True:
                 return
-        generator = argument(node, "generator", generator_position)
-        if generator is not None and not is_none(generator.value):
+            if entry is not None:  # `shuffle=True` came in a kwargs dict
+                reported, anchor = entry.value, entry.statement
+        generator, _ = _effective(node, "generator", generator_position, entries)
+        if generator is not None and not is_none(generator):
             return
+        fix = self._generator_fix(node) if generator is None and not entries else None
+        self._add(node, reported, anchor, qualname, TORCH, fix)
+
+    def _check_method(self, node: cst.Call, entries: dict[str, Entry]) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        method = func.attr.value
+        origin = receiver_origin(self.ctx, func.value) or ""
+        if method == "shuffle":
+            if origin.startswith("tensorflow.data.") and not (
+                "seed" in keyword_names(node) or "seed" in entries
+            ):
+                self._add(
+                    node, node, self.ctx.anchor_for(node), "Dataset.shuffle", TENSORFLOW
+                )
+            return
+        spec = KERAS_GENERATOR_METHODS.get(method)
+        if (
+            spec is not None
+            and origin.startswith(KERAS_PREFIXES)
+            and origin.endswith("." + KERAS_IMAGE_GENERATOR)
+        ):
+            self._check_keras(node, f"{KERAS_IMAGE_GENERATOR}.{method}", spec, entries)
+
+    def _check_keras(
+        self,
+        node: cst.Call,
+        shown: str,
+        spec: KerasShuffle,
+        entries: dict[str, Entry],
+    ) -> None:
+        """A Keras loader shuffles unless `shuffle` is off; without `seed` it
+        draws its order (or its seed) from numpy's global RNG."""
+        shuffle, entry = _effective(node, "shuffle", spec.shuffle_position, entries)
+        if shuffle is None:
+            if not spec.default_shuffle:
+                return
+        elif literal_value(shuffle) is not True:
+            return  # off, or decided at run time
+        seed, _ = _effective(node, "seed", spec.seed_position, entries)
+        if seed is not None and not is_none(seed):
+            return
+        if entry is not None:
+            self._add(node, entry.value, entry.statement, shown, NUMPY)
+        else:
+            self._add(node, node, self.ctx.anchor_for(node), shown, NUMPY)
+
+    def _add(
+        self,
+        call: cst.Call,
+        reported: cst.CSTNode,
+        anchor: cst.CSTNode,
+        shown: str,
+        family: str,
+        fix: Fix | None = None,
+    ) -> None:
         self.candidates.append(
             (
-                node,
-                ctx.anchor_for(node),
-                qualname,
-                TORCH,
+                reported,
+                anchor,
+                shown,
+                family,
                 self.seeds.site(),
-                self._generator_fix(node) if generator is None else None,
+                fix,
+                call,
             )
         )
-        self._note_assignment(node)
+        self._note_assignment(call)
 
     def _generator_fix(self, node: cst.Call) -> Fix | None:
         torch_alias = next(
@@ -189,8 +272,8 @@ class UnseededDataOrder(SeedAwareRule):
         if not self.candidates:
             return
         self.start_judging(c[4] for c in self.candidates)
-        for node, anchor, shown, family, site, fix in self.candidates:
-            who = self.unpinned(family, self.first_use(node, site))
+        for node, anchor, shown, family, site, fix, call in self.candidates:
+            who = self.unpinned(family, self.first_use(call, site))
             if who is None:
                 continue
             keyword = "generator" if family == TORCH else "seed"
@@ -246,6 +329,43 @@ class UnseededDataOrder(SeedAwareRule):
             "from lightning import seed_everything\nfrom torch.utils.data import random_split\n"
             "seed_everything(3)\ntrain, val = random_split(ds, [0.8, 0.2])\n"
         ),
+        Valid(
+            "from keras.preprocessing.image import ImageDataGenerator\n"
+            "gen = ImageDataGenerator(rescale=1 / 255)\n"
+            "batches = gen.flow(x, y, shuffle=False)\n"
+            "more = gen.flow_from_directory('data/train', seed=3)\n"
+        ),
+        Valid(
+            "import tensorflow as tf\n"
+            "ds = tf.keras.utils.image_dataset_from_directory('data/train', seed=1)\n"
+        ),
+        Valid(
+            "import keras\n"
+            "windows = keras.utils.timeseries_dataset_from_array(data, targets, 10)"
+            "  # shuffle defaults to False\n"
+        ),
+        Valid(
+            "import keras\nkeras.utils.set_random_seed(0)  # seeds numpy too\n"
+            "ds = keras.utils.text_dataset_from_directory('reviews')\n"
+        ),
+        Valid(
+            "from torch.utils.data import DataLoader\n"
+            "def make_loader(ds, **kwargs):  # the caller decides\n"
+            "    return DataLoader(ds, **kwargs)\n"
+        ),
+        Valid("""
+            import torch
+            from torch.utils.data import DataLoader
+            kwargs = {"batch_size": 8, "shuffle": True}
+            kwargs["generator"] = torch.Generator().manual_seed(0)
+            loader = DataLoader(ds, **kwargs)
+            """),
+        Valid("""
+            from torch.utils.data import DataLoader
+            kwargs = dict(batch_size=8, shuffle=True)
+            configure(kwargs)  # may add a generator
+            loader = DataLoader(ds, **kwargs)
+            """),
     )
     invalid = (
         Invalid(
@@ -333,4 +453,83 @@ class UnseededDataOrder(SeedAwareRule):
             "import torch\nfrom torch.utils.data import DataLoader\n"
             "loader = DataLoader(ds, batch_size=8, shuffle=True)\ntorch.manual_seed(0)  # too late\n"
         ),
+        Invalid(
+            "import tensorflow as tf\ntf.random.set_seed(0)  # does not pin it: numpy draws the seed\n"
+            "ds = tf.keras.utils.image_dataset_from_directory('data/train')\n"
+        ),
+        Invalid(
+            "from tensorflow.keras.preprocessing.image import ImageDataGenerator\n"
+            "gen = ImageDataGenerator(horizontal_flip=True)\n"
+            "train = gen.flow_from_directory('data/train', target_size=(64, 64))\n",
+            line=3,
+            column=9,
+        ),
+        Invalid(
+            "from keras.preprocessing.image import ImageDataGenerator\n"
+            "batches = ImageDataGenerator().flow(x, y, batch_size=32)\n"
+            "frames = ImageDataGenerator().flow_from_dataframe(df, x_col='path')\n",
+            count=2,
+        ),
+        Invalid(
+            "import keras\n"
+            "windows = keras.utils.timeseries_dataset_from_array(data, None, 10, shuffle=True)\n"
+        ),
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+            kwargs = {"batch_size": 8, "shuffle": True}
+            loader = DataLoader(ds, **kwargs)
+            """,
+            line=2,
+            column=39,
+        ),
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+            kwargs = {"batch_size": 8}
+            kwargs.update({"shuffle": True})
+            kwargs.update(num_workers=2)
+            loader = DataLoader(ds, **kwargs)
+            """,
+            line=3,
+            column=27,
+        ),
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+            def loaders(train_ds):
+                kwargs = dict(batch_size=8)
+                kwargs["shuffle"] = True
+                return DataLoader(train_ds, **kwargs)
+            """,
+            line=4,
+            column=25,
+            options={"check-library-modules": True},
+        ),
+        Invalid(
+            """
+            from torch.utils.data import DataLoader
+            kwargs = dict(shuffle=True)
+            loader = DataLoader(ds, **kwargs)
+            """,
+            line=2,
+            column=23,
+        ),
     )
+
+
+def _effective(
+    node: cst.Call,
+    keyword: str,
+    position: int | None,
+    entries: dict[str, Entry],
+) -> tuple[cst.BaseExpression | None, Entry | None]:
+    """The value passed for ``keyword`` (by keyword, position or in a known
+    ``**kwargs`` dict), and the dict entry when it came from one."""
+    arg = argument(node, keyword, position)
+    if arg is not None:
+        return arg.value, None
+    entry = entries.get(keyword)
+    if entry is not None:
+        return entry.value, entry
+    return None, None
