@@ -16,7 +16,7 @@ import re
 _MAIN = re.compile(
     r"""^if[ \t]+__name__[ \t]*==[ \t]*(['"])__main__\1[ \t]*:[^\n]*\n?""", re.MULTILINE
 )
-_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+TOP_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 _CLASS = re.compile(r"^class[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 _TEST_RUNNER = re.compile(r"\b(?:unittest|pytest)\.main\s*\(")
 # Work only a program does: training, stepping an optimiser, writing results.
@@ -34,13 +34,18 @@ LIBRARY = "library"
 def main_block(text: str) -> str | None:
     """The text of the first top-level ``__main__`` block, or None."""
     match = _MAIN.search(text)
-    if match is None:
-        return None
+    return indented_block(text[match.end() :]) if match is not None else None
+
+
+def indented_block(text: str) -> str:
+    """``text`` up to its first line at column 0 (a comment, or the closing
+    bracket of a multi-line signature, does not end the block)."""
     lines: list[str] = []
-    for line in text[match.end() :].splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if stripped and not line[:1].isspace() and not stripped.startswith("#"):
-            break
+            if not stripped.startswith((")", "]")):
+                break
         lines.append(line)
     return "\n".join(lines)
 
@@ -53,7 +58,7 @@ def program_role(text: str) -> str:
         return LIBRARY
     if _WORK.search(block):
         return PROGRAM
-    if any(_calls(block, name) for name in _DEF.findall(text)):
+    if any(_calls(block, name) for name in TOP_DEF.findall(text)):
         return PROGRAM
     if _TEST_RUNNER.search(block):
         return DEMO

@@ -23,15 +23,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from mldebt.engine.project import FactScanner
-from mldebt.rules.unseeded_randomness._programs import program_role
+from mldebt.rules.unseeded_randomness._programs import (
+    TOP_DEF,
+    indented_block,
+    program_role,
+)
 
 # Calls, with their (first line of) arguments.
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*\(([^\n]*)")
 _COMMENT = re.compile(r"#[^\n]*")
 # Seeds that change on every run do not pin anything (MLD103 reports them).
 _ENTROPY = re.compile(r"\b(time|urandom|getpid|uuid\d?|secrets|hash|datetime|now)\b")
-_TOP_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_SEED_LIKE_NAME = re.compile(r"(^|_)(seeds?|determinism)(_|$)", re.IGNORECASE)
+# Functions named like a seeding helper: set_seed, seed_everything, setup_seed,
+# same_seeds, seed_torch, set_determinism, seed_all_rng, fix_seed ...
+SEED_LIKE = re.compile(r"(^|_)(seeds?|determinism)(_|$)", re.IGNORECASE)
 
 
 def seed_calls(
@@ -76,29 +81,17 @@ def helper_seeds(
     """``name=call;call`` for each top-level function that seeds in its body or is
     named like a seeder (an empty list: it seeds nothing)."""
     configured = {name.rsplit(".", 1)[-1] for name in options.get("seed-functions", [])}
-    matches = list(_TOP_DEF.finditer(text))
+    matches = list(TOP_DEF.finditer(text))
     found: list[str] = []
     for index, match in enumerate(matches):
         name = match.group(1)
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        body = _top_level_block(text[match.end() : end])
+        first, _, rest = text[match.end() : end].partition("\n")
+        body = first + "\n" + indented_block(rest)
         calls = seed_calls(body, aliases, options)
-        if calls or _SEED_LIKE_NAME.search(name) or name in configured:
+        if calls or SEED_LIKE.search(name) or name in configured:
             found.append(f"{name}={';'.join(calls)}")
     return tuple(found)
-
-
-def _top_level_block(text: str) -> str:
-    """The indented block a ``def`` line starts (up to the next top-level line)."""
-    first, _, rest = text.partition("\n")
-    lines = [first]
-    for line in rest.splitlines():
-        stripped = line.strip()
-        if stripped and not line[:1].isspace() and not stripped.startswith("#"):
-            if not stripped.startswith((")", "]")):
-                break
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def role(
@@ -109,5 +102,5 @@ def role(
 
 
 SEED_CALLS = FactScanner("seed-calls", 4, "unseeded-randomness", seed_calls)
-PROGRAM_ROLE = FactScanner("program-role", 1, "unseeded-randomness", role)
+PROGRAM_ROLE = FactScanner("program-role", 2, "unseeded-randomness", role)
 HELPER_SEEDS = FactScanner("helper-seeds", 1, "unseeded-randomness", helper_seeds)

@@ -13,7 +13,7 @@ from mldebt.engine.names import dotted_name
 from mldebt.engine.project import ProjectIndex
 from mldebt.engine.traversal import FileContext
 from mldebt.rules.unseeded_randomness._programs import PROGRAM, program_role
-from mldebt.rules.unseeded_randomness._project_seeds import HELPER_SEEDS
+from mldebt.rules.unseeded_randomness._project_seeds import HELPER_SEEDS, SEED_LIKE
 from mldebt.rules.unseeded_randomness.api import (
     ALL_FAMILIES,
     ENTROPY_PREFIXES,
@@ -23,9 +23,6 @@ from mldebt.rules.unseeded_randomness.api import (
     Seeder,
 )
 
-# Imported project helpers named like a seeding function: set_seed, seed_everything,
-# setup_seed, same_seeds, seed_torch, set_determinism, seed_all_rng, fix_seed ...
-SEED_LIKE = re.compile(r"(^|_)(seeds?|determinism)(_|$)", re.IGNORECASE)
 # ... but not getters and loggers of a seed: get_seed, log_seed, load_seed, ...
 NOT_A_SEEDER = re.compile(
     r"^(get|log|load|read|parse|print|save|show|str|format|make|new)_", re.IGNORECASE
